@@ -1,0 +1,62 @@
+# Compiler and linker settings that differ between the native and the
+# WebAssembly (Emscripten) build. Included after project().
+
+if(EMSCRIPTEN)
+  # Debian's emcc finds its JS helpers (acorn) only with NODE_PATH pointing at
+  # Debian's node modules; Node from elsewhere does not search there. The
+  # launcher sets it for link steps (the only ones that run node), so a plain
+  # `cmake --build` works without exporting anything.
+  if(EXISTS /usr/share/nodejs/acorn)
+    set(CMAKE_CXX_LINKER_LAUNCHER
+        "${CMAKE_COMMAND};-E;env;NODE_PATH=/usr/share/nodejs:$ENV{NODE_PATH}")
+  endif()
+
+  # 128-bit wasm SIMD for xsimd. Emscripten only lets C++ exceptions be caught
+  # when both compile and link ask for it, and Catch2 needs that; using the
+  # same flags everywhere keeps all objects compatible.
+  add_compile_options(-msimd128 -fexceptions)
+  add_link_options(-msimd128 -fexceptions)
+
+  find_program(MNW_NODE_EXECUTABLE NAMES node nodejs REQUIRED NO_CMAKE_FIND_ROOT_PATH)
+  # Node 18+ exposes a global fetch(), which Emscripten 3.1.6's loader then
+  # tries (and fails) to use on the .wasm file path; without it the loader
+  # reads the file from disk.
+  execute_process(COMMAND "${MNW_NODE_EXECUTABLE}" --no-experimental-fetch -e ""
+                  RESULT_VARIABLE _no_fetch_rc OUTPUT_QUIET ERROR_QUIET)
+  set(MNW_NODE_COMMAND "${MNW_NODE_EXECUTABLE}")
+  if(_no_fetch_rc EQUAL 0)
+    list(APPEND MNW_NODE_COMMAND --no-experimental-fetch)
+  endif()
+else()
+  # -march=native lets xsimd pick the widest instruction set of this machine
+  # (AVX2 where present). Set it empty for a portable binary. PUBLIC, so every
+  # target that includes the engine's SIMD headers sees the same architecture.
+  set(MNW_NATIVE_ARCH_FLAGS "-march=native" CACHE STRING
+      "Architecture flags for the native engine and its users")
+endif()
+
+# mnw_warnings(TARGET...): the warning flags for the project's own code.
+function(mnw_warnings)
+  foreach(target IN LISTS ARGN)
+    target_compile_options(${target} PRIVATE -Wall -Wextra)
+  endforeach()
+endfunction()
+
+# mnw_node_executable(TARGET): links a wasm executable to run under Node with
+# the host's files visible (the tests read models and images from disk).
+function(mnw_node_executable target)
+  target_link_options(${target} PRIVATE
+    -sENVIRONMENT=node
+    -sNODERAWFS=1
+    -sALLOW_MEMORY_GROWTH=1
+    -sMAXIMUM_MEMORY=4GB
+    -sEXIT_RUNTIME=1
+    # Emscripten 3.1.6's default, written out because later releases shrink
+    # the default to 64 KB.
+    -sTOTAL_STACK=5MB
+    # Pass the process environment through to getenv() (e.g. MNW_SHARED_DIR).
+    "--pre-js=${CMAKE_SOURCE_DIR}/cmake/node-env.pre.js")
+  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS
+               "${CMAKE_SOURCE_DIR}/cmake/node-env.pre.js")
+  set_property(TARGET ${target} PROPERTY CROSSCOMPILING_EMULATOR "${MNW_NODE_COMMAND}")
+endfunction()
