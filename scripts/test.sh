@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Usage: scripts/test.sh [native|wasm|all]   (default: all)
+# Builds, then runs the same test suite natively and under Node (wasm).
+# Runs both even if the first fails; exits non-zero if either failed.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+what="${1:-all}"
+bash scripts/build.sh "$what"
+
+failed=()
+for target in native wasm; do
+  if [ "$what" = "$target" ] || [ "$what" = all ]; then
+    echo "== tests: $target =="
+    ctest --test-dir "build/$target" --output-on-failure -j2 || failed+=("$target")
+  fi
+done
+
+if [ ${#failed[@]} -ne 0 ]; then
+  echo "tests failed: ${failed[*]}" >&2
+  exit 1
+fi
