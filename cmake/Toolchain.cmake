@@ -27,6 +27,12 @@ if(EMSCRIPTEN)
   if(_no_fetch_rc EQUAL 0)
     list(APPEND MNW_NODE_COMMAND --no-experimental-fetch)
   endif()
+
+  # The repository's package.json says "type": "module", which would make
+  # Node load the CommonJS .js files Emscripten emits as ES modules. The
+  # nearest package.json wins, so the build tree gets its own.
+  file(CONFIGURE OUTPUT "${CMAKE_BINARY_DIR}/package.json"
+       CONTENT "{ \"type\": \"commonjs\" }\n")
 else()
   # -march=native lets xsimd pick the widest instruction set of this machine
   # (AVX2 where present). Set it empty for a portable binary. PUBLIC, so every
