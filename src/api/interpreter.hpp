@@ -1,0 +1,73 @@
+// The engine's C++ entry point: load a .tflite model once, then run it on raw
+// input tensors as often as needed.
+//
+//   auto interpreter = mnw::Interpreter::from_bytes(std::move(file_bytes));
+//   if (!interpreter) { report(interpreter.status().message()); }
+//   (*interpreter)->set_input(0, pixels.data(), pixels.size());
+//   (*interpreter)->invoke();
+//   const uint8_t* scores = (*interpreter)->output_data(0);
+//
+// Creation validates the whole graph, packs weights and plans activation
+// memory; invoke() allocates nothing. One Interpreter must not be used from two
+// threads at once; distinct Interpreters (even of one Model) are independent.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "core/status.hpp"
+#include "graph/operator.hpp"
+#include "kernels/dispatch.hpp"
+#include "model/model.hpp"
+
+namespace mnw {
+
+struct InterpreterOptions {
+  KernelPath kernel_path = default_kernel_path();
+  // Refuse models whose activations would need more memory than this.
+  size_t max_arena_bytes = size_t{1} << 30;
+};
+
+class Interpreter {
+ public:
+  static Result<std::unique_ptr<Interpreter>> create(std::shared_ptr<const Model> model,
+                                                     const InterpreterOptions& options = {});
+  static Result<std::unique_ptr<Interpreter>> from_bytes(std::vector<uint8_t> model_bytes,
+                                                         const InterpreterOptions& options = {});
+
+  const Model& model() const { return *model_; }
+  KernelPath kernel_path() const { return options_.kernel_path; }
+  size_t arena_bytes() const { return arena_bytes_; }
+
+  size_t input_count() const { return model_->inputs.size(); }
+  size_t output_count() const { return model_->outputs.size(); }
+  const TensorInfo& input(size_t i) const { return model_->tensors[static_cast<size_t>(model_->inputs[i])]; }
+  const TensorInfo& output(size_t i) const { return model_->tensors[static_cast<size_t>(model_->outputs[i])]; }
+
+  // Copies an input tensor in; `size` must be exactly the tensor's byte size.
+  Status set_input(size_t i, const void* data, size_t size);
+  // Direct access to input/output memory (valid for the Interpreter's life).
+  uint8_t* input_data(size_t i) { return tensor_pointers_[static_cast<size_t>(model_->inputs[i])]; }
+  const uint8_t* output_data(size_t i) const { return tensor_pointers_[static_cast<size_t>(model_->outputs[i])]; }
+
+  // Runs the graph on the current inputs.
+  void invoke();
+  // Runs the graph and calls after_op(op_index, tensor_data) after every
+  // operator, while that operator's outputs are still intact: used to dump or
+  // time intermediate tensors.
+  void invoke(const std::function<void(size_t op_index, const TensorData& tensors)>& after_op);
+
+ private:
+  Interpreter() = default;
+
+  std::shared_ptr<const Model> model_;
+  InterpreterOptions options_;
+  std::vector<OperatorPtr> operators_;
+  std::unique_ptr<uint8_t[]> arena_storage_;
+  size_t arena_bytes_ = 0;
+  std::vector<uint8_t*> tensor_pointers_;  // per tensor: constant data or arena slot
+};
+
+}  // namespace mnw

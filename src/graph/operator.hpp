@@ -1,0 +1,80 @@
+// The operator layer: an Operator is created once per model node. Creation
+// validates the node (types, shapes, options), precomputes requantization
+// parameters and packs weights; run() only computes and cannot fail.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/status.hpp"
+#include "kernels/dispatch.hpp"
+#include "model/model.hpp"
+
+namespace mnw {
+
+// Where every tensor's bytes are during a run: constants point into the
+// model file, activations into the interpreter's arena.
+class TensorData {
+ public:
+  explicit TensorData(uint8_t* const* pointers) : pointers_(pointers) {}
+  template <typename T = uint8_t>
+  T* get(int32_t tensor) const {
+    return reinterpret_cast<T*>(pointers_[tensor]);
+  }
+
+ private:
+  uint8_t* const* pointers_;
+};
+
+class Operator {
+ public:
+  virtual ~Operator() = default;
+  virtual void run(const TensorData& tensors) = 0;
+};
+
+// What an operator sees while it is being created.
+class OpContext {
+ public:
+  OpContext(const Model& model, size_t op_index, KernelPath kernel_path)
+      : model_(model), op_index_(op_index), op_(model.operators[op_index]), kernel_path_(kernel_path) {}
+
+  const Model& model() const { return model_; }
+  const OperatorInfo& op() const { return op_; }
+  const OpOptions& options() const { return op_.options; }
+  KernelPath kernel_path() const { return kernel_path_; }
+
+  size_t input_count() const { return op_.inputs.size(); }
+  bool has_input(size_t i) const { return i < op_.inputs.size() && op_.inputs[i] >= 0; }
+  int32_t input_index(size_t i) const { return op_.inputs[i]; }
+  int32_t output_index(size_t i) const { return op_.outputs[i]; }
+  const TensorInfo& input(size_t i) const { return model_.tensors[static_cast<size_t>(op_.inputs[i])]; }
+  const TensorInfo& output(size_t i) const { return model_.tensors[static_cast<size_t>(op_.outputs[i])]; }
+
+  // An error prefixed with the operator: "op #7 DEPTHWISE_CONV_2D: ...".
+  Status error(ErrorCode code, const std::string& message) const;
+  Status unsupported(const std::string& message) const { return error(ErrorCode::kUnsupported, message); }
+  Status invalid(const std::string& message) const { return error(ErrorCode::kInvalidModel, message); }
+
+  // Checks the node has between min_inputs and max_inputs inputs (the
+  // required ones present) and exactly `outputs` outputs.
+  Status expect_io(size_t min_inputs, size_t max_inputs, size_t outputs) const;
+  // Checks a tensor has one of the given types.
+  Status expect_dtype(const TensorInfo& t, std::initializer_list<DType> allowed) const;
+  // Checks the model-declared output shape equals what the op computes.
+  Status expect_output_shape(size_t i, const Shape& computed) const;
+  // Checks that a tensor is a constant (weights, axes, shapes).
+  Status expect_constant(const TensorInfo& t, const char* role) const;
+  // Per-tensor quantization is required (scale > 0).
+  Status expect_per_tensor_quantization(const TensorInfo& t, const char* role) const;
+
+ private:
+  const Model& model_;
+  size_t op_index_;
+  const OperatorInfo& op_;
+  KernelPath kernel_path_;
+};
+
+using OperatorPtr = std::unique_ptr<Operator>;
+
+}  // namespace mnw

@@ -1,0 +1,82 @@
+#include "ops/add_sub.hpp"
+
+#include <algorithm>
+
+#include "core/fixed_point.hpp"
+#include "ops/broadcast.hpp"
+#include "ops/quantized_params.hpp"
+
+namespace mnw {
+namespace {
+
+struct AddSubParams {
+  int32_t input1_offset, input2_offset, output_offset;
+  QuantizedMultiplier input1_multiplier, input2_multiplier, output_multiplier;
+  int32_t sign;  // +1 for ADD, -1 for SUB
+  ClampRange clamp;
+};
+
+constexpr int kLeftShift = 20;
+
+template <typename T>
+class AddSubOp final : public Operator {
+ public:
+  AddSubOp(const OpContext& ctx, const AddSubParams& p)
+      : p_(p),
+        broadcast_(ctx.input(0).shape, ctx.input(1).shape, ctx.output(0).shape),
+        a_(ctx.input_index(0)),
+        b_(ctx.input_index(1)),
+        out_(ctx.output_index(0)) {}
+
+  void run(const TensorData& t) override {
+    const T* a = t.get<T>(a_);
+    const T* b = t.get<T>(b_);
+    T* out = t.get<T>(out_);
+    broadcast_.for_each_run([&](int64_t ai, int64_t bi, int64_t oi, int64_t count, int64_t a_step, int64_t b_step) {
+      for (int64_t i = 0; i < count; ++i) {
+        out[oi + i] = static_cast<T>(compute(a[ai + i * a_step], b[bi + i * b_step]));
+      }
+    });
+  }
+
+ private:
+  int32_t compute(int32_t x, int32_t y) const {
+    const int32_t shifted1 = (x + p_.input1_offset) * (1 << kLeftShift);
+    const int32_t shifted2 = (y + p_.input2_offset) * (1 << kLeftShift);
+    const int32_t scaled1 = multiply_by_quantized_multiplier(shifted1, p_.input1_multiplier);
+    const int32_t scaled2 = multiply_by_quantized_multiplier(shifted2, p_.input2_multiplier);
+    const int32_t raw = scaled1 + p_.sign * scaled2;
+    const int32_t result = multiply_by_quantized_multiplier(raw, p_.output_multiplier) + p_.output_offset;
+    return std::clamp(result, p_.clamp.min, p_.clamp.max);
+  }
+
+  AddSubParams p_;
+  Broadcast broadcast_;
+  int32_t a_, b_, out_;
+};
+
+}  // namespace
+
+Result<OperatorPtr> create_add_sub(const OpContext& ctx, AddSubKind kind) {
+  MNW_RETURN_IF_ERROR(validate_quantized_binary_op(ctx));
+  const TensorInfo& in1 = ctx.input(0);
+  const TensorInfo& in2 = ctx.input(1);
+  const TensorInfo& out = ctx.output(0);
+
+  // Scales as TFLite derives them (double arithmetic on the float scales).
+  const double twice_max_input_scale = 2.0 * std::max(in1.quantization.scale(), in2.quantization.scale());
+  AddSubParams p{};
+  p.input1_offset = -in1.quantization.zero_point();
+  p.input2_offset = -in2.quantization.zero_point();
+  p.output_offset = out.quantization.zero_point();
+  p.input1_multiplier = quantize_multiplier(in1.quantization.scale() / twice_max_input_scale);
+  p.input2_multiplier = quantize_multiplier(in2.quantization.scale() / twice_max_input_scale);
+  p.output_multiplier = quantize_multiplier(
+      twice_max_input_scale / static_cast<double>(static_cast<float>(1 << kLeftShift) * out.quantization.scale()));
+  p.sign = kind == AddSubKind::kAdd ? 1 : -1;
+  p.clamp = activation_range(ctx.options().activation, out);
+  if (in1.dtype == DType::kUInt8) return OperatorPtr(std::make_unique<AddSubOp<uint8_t>>(ctx, p));
+  return OperatorPtr(std::make_unique<AddSubOp<int8_t>>(ctx, p));
+}
+
+}  // namespace mnw

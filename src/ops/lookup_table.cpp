@@ -1,0 +1,33 @@
+#include "ops/lookup_table.hpp"
+
+namespace mnw {
+
+LookupTableOp::LookupTableOp(const OpContext& ctx, const std::function<int32_t(int32_t)>& f)
+    : input_(ctx.input_index(0)),
+      output_(ctx.output_index(0)),
+      count_(static_cast<size_t>(ctx.output(0).shape.element_count())) {
+  const bool signed_input = ctx.input(0).dtype == DType::kInt8;
+  for (int byte = 0; byte < 256; ++byte) {
+    const int32_t value = signed_input ? static_cast<int8_t>(byte) : byte;
+    table_[static_cast<size_t>(byte)] = static_cast<uint8_t>(f(value));
+  }
+}
+
+void LookupTableOp::run(const TensorData& t) {
+  const uint8_t* in = t.get(input_);
+  uint8_t* out = t.get(output_);
+  for (size_t i = 0; i < count_; ++i) out[i] = table_[in[i]];
+}
+
+Status validate_quantized_unary_op(const OpContext& ctx) {
+  MNW_RETURN_IF_ERROR(ctx.expect_io(1, 1, 1));
+  const TensorInfo& input = ctx.input(0);
+  const TensorInfo& output = ctx.output(0);
+  MNW_RETURN_IF_ERROR(ctx.expect_dtype(input, {DType::kUInt8, DType::kInt8}));
+  MNW_RETURN_IF_ERROR(ctx.expect_dtype(output, {DType::kUInt8, DType::kInt8}));
+  MNW_RETURN_IF_ERROR(ctx.expect_per_tensor_quantization(input, "input"));
+  MNW_RETURN_IF_ERROR(ctx.expect_per_tensor_quantization(output, "output"));
+  return ctx.expect_output_shape(0, input.shape);
+}
+
+}  // namespace mnw

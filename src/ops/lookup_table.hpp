@@ -1,0 +1,31 @@
+// An 8-bit to 8-bit elementwise op is a function of 256 possible inputs, so
+// HARD_SWISH, LOGISTIC, RELU and 8-bit QUANTIZE evaluate their exact
+// arithmetic once per input value at load time and then only look it up.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+
+#include "graph/operator.hpp"
+
+namespace mnw {
+
+class LookupTableOp final : public Operator {
+ public:
+  // f maps an input value (as int32, in the input's type range) to the output
+  // value (in the output's type range).
+  LookupTableOp(const OpContext& ctx, const std::function<int32_t(int32_t)>& f);
+  void run(const TensorData& t) override;
+
+ private:
+  std::array<uint8_t, 256> table_{};  // indexed by the input byte
+  int32_t input_, output_;
+  size_t count_;
+};
+
+// Checks a one-input, one-output elementwise 8-bit node with per-tensor
+// quantization and equal shapes.
+Status validate_quantized_unary_op(const OpContext& ctx);
+
+}  // namespace mnw

@@ -1,0 +1,33 @@
+// Load-time quantization helpers shared by the operators: activation clamps
+// and the real multipliers TFLite derives from tensor scales.
+#pragma once
+
+#include <cstdint>
+
+#include "core/fixed_point.hpp"
+#include "graph/operator.hpp"
+
+namespace mnw {
+
+struct ClampRange {
+  int32_t min;
+  int32_t max;
+};
+
+// Full range of a uint8/int8 tensor type.
+ClampRange dtype_range(DType dtype);
+
+// The clamp a fused activation adds on a quantized output (TFLite's
+// CalculateActivationRangeQuantized): the activation's bounds quantized with
+// the output's scale and zero point, intersected with the type's range.
+ClampRange activation_range(Activation activation, const TensorInfo& output);
+
+// Output size and leading padding of one spatial dimension (TFLite's
+// ComputeOutSize / ComputePaddingHeightWidth).
+struct SpatialPadding {
+  int out_size;
+  int pad_before;
+};
+SpatialPadding compute_padding(Padding padding, int in_size, int filter_size, int stride, int dilation);
+
+}  // namespace mnw
