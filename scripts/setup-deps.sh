@@ -9,7 +9,6 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DEPS="${MNW_DEPS_DIR:-$ROOT/build/_deps}"
-MIRROR="${MNW_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
 # Debian packages from the system's own sources.
@@ -86,6 +85,29 @@ new_private_apt() {
   private_apt "$1" apt-get update
 }
 
+# The Debian mirror this system already uses (so local mirrors and proxies
+# keep working), read from apt's own view of its sources; MNW_DEBIAN_MIRROR
+# overrides it. Needs the package lists, so they are fetched if absent.
+debian_mirror() {
+  if [ -n "${MNW_DEBIAN_MIRROR:-}" ]; then
+    echo "$MNW_DEBIAN_MIRROR"
+    return
+  fi
+  local codename uri attempt
+  codename="$(. /etc/os-release && echo "$VERSION_CODENAME")"
+  for attempt in 1 2; do
+    uri="$(apt-get indextargets --format '$(REPO_URI)' 'Origin: Debian' 'Label: Debian' \
+             "Codename: $codename" 'Created-By: Packages' | head -n1)"
+    if [ -n "$uri" ]; then
+      echo "${uri%/}"
+      return
+    fi
+    [ "$attempt" = 1 ] && "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
+  done
+  echo "setup-deps: no Debian $codename mirror in apt's sources; set MNW_DEBIAN_MIRROR" >&2
+  return 1
+}
+
 # Scratch space for downloads, removed however the script ends.
 SCRATCH="$(mktemp -d "${TMPDIR:-/tmp}/mnw-setup.XXXXXX")"
 trap 'rm -rf "$SCRATCH"' EXIT
@@ -107,8 +129,9 @@ fetch_xsimd() {
   local dest="$DEPS/xsimd" stamp="$XSIMD_DEB $XSIMD_SHA256"
   is_current "$dest" "$stamp" && return 0
   log "fetching xsimd $XSIMD_VERSION from $XSIMD_SUITE"
-  local tmp="$SCRATCH/xsimd"
-  new_private_apt "$tmp" "deb [arch=amd64 signed-by=$KEYRING] $MIRROR $XSIMD_SUITE main"
+  local tmp="$SCRATCH/xsimd" mirror
+  mirror="$(debian_mirror)"
+  new_private_apt "$tmp" "deb [arch=amd64 signed-by=$KEYRING] $mirror $XSIMD_SUITE main"
   (cd "$tmp" && private_apt "$tmp" apt-get download "libxsimd-dev:amd64=$XSIMD_VERSION")
   check_sha256 "$tmp/$XSIMD_DEB" "$XSIMD_SHA256"
   rm -rf "$dest"
@@ -121,8 +144,9 @@ fetch_catch2() {
   local dest="$DEPS/catch2" stamp="$CATCH2_ORIG $CATCH2_SHA256"
   is_current "$dest" "$stamp" && return 0
   log "fetching Catch2 $CATCH2_VERSION sources from $CATCH2_SUITE"
-  local tmp="$SCRATCH/catch2"
-  new_private_apt "$tmp" "deb-src [signed-by=$KEYRING] $MIRROR $CATCH2_SUITE main"
+  local tmp="$SCRATCH/catch2" mirror
+  mirror="$(debian_mirror)"
+  new_private_apt "$tmp" "deb-src [signed-by=$KEYRING] $mirror $CATCH2_SUITE main"
   (cd "$tmp" && private_apt "$tmp" apt-get source --download-only "catch2=$CATCH2_VERSION")
   check_sha256 "$tmp/$CATCH2_ORIG" "$CATCH2_SHA256"
   rm -rf "$dest"
