@@ -77,6 +77,15 @@ inline int32_t multiply_by_quantized_multiplier(int32_t x, QuantizedMultiplier m
   return multiply_by_quantized_multiplier(x, m.mantissa, m.exponent);
 }
 
+// x * M with one rounding: the 64-bit product shifted right with round-half-up.
+// This is how ruy requantizes, and TFLite's int8 CONV_2D and FULLY_CONNECTED
+// go through ruy, so their outputs follow this rounding instead of the two above.
+inline int32_t multiply_by_quantized_multiplier_single_round(int32_t x, int32_t mantissa, int32_t exponent) {
+  const int total_shift = 31 - exponent;
+  const int64_t rounding = int64_t{1} << (total_shift - 1);
+  return static_cast<int32_t>((static_cast<int64_t>(x) * mantissa + rounding) >> total_shift);
+}
+
 // 16-bit variants used by HARD_SWISH (gemmlowp's int16 fixed point).
 inline int16_t saturating_rounding_doubling_high_mul16(int16_t a, int16_t b) {
   if (a == b && a == std::numeric_limits<int16_t>::min()) {

@@ -25,8 +25,12 @@ struct ConvGeometry {
 // A quantized convolution, per output channel c:
 //   acc = bias[c] + sum (input - input_zero_point) * filter
 //   out = clamp(output_zero_point + acc * M[c], activation_min, activation_max)
-// with M[c] = multiplier[c] * 2^(exponent[c] - 31) applied as in fixed_point.hpp.
+// with M[c] = multiplier[c] * 2^(exponent[c] - 31) applied as in fixed_point.hpp:
+// with two roundings (gemmlowp's, TFLite's uint8 kernels and depthwise) or one
+// (ruy's, TFLite's int8 CONV_2D and FULLY_CONNECTED), per `rounding`.
 // Activations are `dtype` (uint8 or int8) for input and output alike.
+enum class Rounding : uint8_t { kDouble, kSingle };
+
 struct ConvDesc {
   DType dtype = DType::kUInt8;
   ConvGeometry geometry;
@@ -37,6 +41,7 @@ struct ConvDesc {
   std::vector<int32_t> bias;        // [out_c]
   std::vector<int32_t> multiplier;  // [out_c]
   std::vector<int32_t> exponent;    // [out_c]
+  Rounding rounding = Rounding::kDouble;
   int32_t output_zero_point = 0;
   int32_t activation_min = 0;
   int32_t activation_max = 255;

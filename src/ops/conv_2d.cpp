@@ -19,6 +19,7 @@ Result<OperatorPtr> create_conv_2d(const OpContext& ctx) {
   }
   ConvDesc desc;
   MNW_RETURN_IF_ERROR(fill_conv_quantization(ctx, 0, &desc));
+  desc.rounding = gemm_rounding(desc.dtype);
   MNW_RETURN_IF_ERROR(fill_conv_geometry(ctx, filter.shape[1], filter.shape[2], filter.shape[0], &desc.geometry));
   return OperatorPtr(std::make_unique<ConvKernelOp>(make_conv2d_kernel(ctx.kernel_path(), std::move(desc)),
                                                     ctx.input_index(0), ctx.output_index(0)));

@@ -20,6 +20,7 @@ Result<OperatorPtr> create_fully_connected(const OpContext& ctx) {
   }
   ConvDesc desc;
   MNW_RETURN_IF_ERROR(fill_conv_quantization(ctx, 0, &desc));
+  desc.rounding = gemm_rounding(desc.dtype);
   ConvGeometry& g = desc.geometry;
   g.batch = static_cast<int>(elements / in_features);
   g.in_h = g.in_w = g.out_h = g.out_w = 1;

@@ -3,11 +3,10 @@
 // input zero point, exactly as TFLite's reference kernel.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 
-#include "core/fixed_point.hpp"
 #include "kernels/conv2d.hpp"
+#include "kernels/reference/requantize.hpp"
 
 namespace mnw::reference {
 
@@ -33,9 +32,7 @@ void conv_2d(const ConvDesc& d, const T* input, T* output) {
               }
             }
           }
-          int32_t out = multiply_by_quantized_multiplier(acc, d.multiplier[static_cast<size_t>(oc)],
-                                                         d.exponent[static_cast<size_t>(oc)]);
-          out = std::clamp(out + d.output_zero_point, d.activation_min, d.activation_max);
+          const int32_t out = requantize(d, acc, oc);
           output[((static_cast<size_t>(b) * g.out_h + oy) * g.out_w + ox) * g.out_c + oc] = static_cast<T>(out);
         }
       }

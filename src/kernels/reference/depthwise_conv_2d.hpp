@@ -2,11 +2,10 @@
 // convolved with its own kernel_h x kernel_w filter.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 
-#include "core/fixed_point.hpp"
 #include "kernels/conv2d.hpp"
+#include "kernels/reference/requantize.hpp"
 
 namespace mnw::reference {
 
@@ -29,9 +28,7 @@ void depthwise_conv_2d(const ConvDesc& d, const T* input, T* output) {
               acc += (x - d.input_zero_point) * w;
             }
           }
-          int32_t out = multiply_by_quantized_multiplier(acc, d.multiplier[static_cast<size_t>(c)],
-                                                         d.exponent[static_cast<size_t>(c)]);
-          out = std::clamp(out + d.output_zero_point, d.activation_min, d.activation_max);
+          const int32_t out = requantize(d, acc, c);
           output[((static_cast<size_t>(b) * g.out_h + oy) * g.out_w + ox) * g.out_c + c] = static_cast<T>(out);
         }
       }
