@@ -7,8 +7,7 @@ if(EMSCRIPTEN)
   # launcher sets it for link steps (the only ones that run node), so a plain
   # `cmake --build` works without exporting anything.
   if(EXISTS /usr/share/nodejs/acorn)
-    set(CMAKE_CXX_LINKER_LAUNCHER
-        "${CMAKE_COMMAND};-E;env;NODE_PATH=/usr/share/nodejs:$ENV{NODE_PATH}")
+    set(CMAKE_CXX_LINKER_LAUNCHER "${CMAKE_COMMAND};-E;env;NODE_PATH=/usr/share/nodejs")
   endif()
 
   # 128-bit wasm SIMD for xsimd. Emscripten only lets C++ exceptions be caught

@@ -14,11 +14,6 @@ esac
 
 bash scripts/setup-deps.sh
 
-# Debian's emcc needs Debian's node modules (acorn) on NODE_PATH when a Node
-# from elsewhere runs it. CMake sets this for its own link steps; exporting
-# it here also covers emcmake's checks.
-export NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}"
-
 # configure DIR [CMAKE-WRAPPER]: the generator can only be chosen on the first
 # configure of a build directory.
 configure() {
