@@ -1,0 +1,164 @@
+// `mobilenet bench`: latency of whole models on the reference and the SIMD
+// kernels, timed alternately in blocks so a slow spell of the machine hits
+// both, and reported as medians and their ratio. `--profile` times every
+// operator instead and relates it to the operator's multiply-accumulates.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "api/interpreter.hpp"
+#include "cli/cli.hpp"
+#include "model/op_type.hpp"
+
+namespace mnw::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double elapsed_ms(Clock::time_point since) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - since).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0.0 : v[v.size() / 2];
+}
+
+// A fixed, non-trivial input: pseudo-random bytes, or values in [0, 1] for float inputs.
+void fill_input(Interpreter& engine) {
+  const TensorInfo& info = engine.input(0);
+  uint8_t* data = engine.input_data(0);
+  uint32_t state = 20240601;
+  const size_t n = static_cast<size_t>(info.shape.element_count());
+  for (size_t i = 0; i < n; ++i) {
+    state = state * 1664525u + 1013904223u;
+    const uint8_t byte = static_cast<uint8_t>(state >> 24);
+    if (info.dtype == DType::kFloat32) reinterpret_cast<float*>(data)[i] = byte / 255.0f;
+    else data[i * dtype_size(info.dtype)] = byte;
+  }
+}
+
+// Multiply-accumulates of a convolution-like operator, 0 for the others.
+int64_t macs_of(const Model& model, const OperatorInfo& op) {
+  const auto& t = model.tensors;
+  const Shape& out = t[static_cast<size_t>(op.outputs[0])].shape;
+  switch (static_cast<OpType>(op.builtin_code)) {
+    case OpType::kConv2D: {
+      const Shape& f = t[static_cast<size_t>(op.inputs[1])].shape;
+      return out.element_count() * f[1] * f[2] * f[3];
+    }
+    case OpType::kDepthwiseConv2D: {
+      const Shape& f = t[static_cast<size_t>(op.inputs[1])].shape;
+      return out.element_count() * f[1] * f[2];
+    }
+    case OpType::kFullyConnected:
+      return out.element_count() * t[static_cast<size_t>(op.inputs[1])].shape[1];
+    default:
+      return 0;
+  }
+}
+
+int profile(const std::string& path, Interpreter& engine, int runs) {
+  const Model& model = engine.model();
+  std::vector<std::vector<double>> times(model.operators.size());
+  fill_input(engine);
+  for (int r = 0; r < runs + 3; ++r) {
+    Clock::time_point start = Clock::now();
+    engine.invoke([&](size_t op, const TensorData&) {
+      if (r >= 3) times[op].push_back(elapsed_ms(start));
+      start = Clock::now();
+    });
+  }
+  std::printf("profile of %s (%s kernels, median of %d runs)\n", path.c_str(), kernel_path_name(engine.kernel_path()), runs);
+  std::printf("%4s  %-18s %-16s %10s %9s %8s %6s\n", "op", "type", "output", "MMAC", "ms", "GMAC/s", "share");
+  double total = 0;
+  std::vector<double> medians;
+  for (auto& t : times) total += medians.emplace_back(median(t));
+  int64_t total_macs = 0;
+  for (size_t i = 0; i < medians.size(); ++i) {
+    const OperatorInfo& op = model.operators[i];
+    const int64_t macs = macs_of(model, op);
+    total_macs += macs;
+    std::printf("%4zu  %-18s %-16s %10.2f %9.3f %8.2f %5.1f%%\n", i, op_type_name(op.builtin_code).c_str(),
+                model.tensors[static_cast<size_t>(op.outputs[0])].shape.to_string().c_str(), macs / 1e6, medians[i],
+                medians[i] > 0 ? macs / medians[i] / 1e6 : 0.0, 100.0 * medians[i] / total);
+  }
+  std::printf("total %.3f ms, %.1f MMAC, %.2f GMAC/s\n", total, total_macs / 1e6, total_macs / total / 1e6);
+  return 0;
+}
+
+}  // namespace
+
+int bench_command(const Args& args) {
+  if (auto s = args.check_known({"runs", "warmup", "block", "profile", "kernels"}); !s) return usage_error(s.message());
+  std::vector<std::string> models;
+  for (const std::string& p : args.positional()) {
+    if (std::filesystem::is_directory(p)) {
+      for (const auto& e : std::filesystem::directory_iterator(p)) {
+        if (e.path().extension() == ".tflite") models.push_back(e.path().string());
+      }
+    } else {
+      models.push_back(p);
+    }
+  }
+  std::sort(models.begin(), models.end());
+  if (models.empty()) return usage_error("bench needs model files or folders of them");
+  const int runs = std::max(1, args.int_value("runs", 20));
+  const int warmup = std::max(0, args.int_value("warmup", 3));
+  const int block = std::max(1, args.int_value("block", 5));
+
+  if (args.flag("profile")) {
+    const auto kernels = args.value("kernels");
+    const KernelPath path = kernels && *kernels == "reference" ? KernelPath::kReference : default_kernel_path();
+    for (const std::string& m : models) {
+      auto bytes = read_file(m);
+      if (!bytes) return fail(bytes.status());
+      auto engine = Interpreter::from_bytes(std::move(bytes).value(), {path});
+      if (!engine) return fail(engine.status());
+      profile(m, *engine.value(), runs);
+    }
+    return 0;
+  }
+
+  std::printf("%-48s %14s %14s %9s\n", "model", "reference ms", "simd ms", "speed-up");
+  for (const std::string& m : models) {
+    auto bytes = read_file(m);
+    if (!bytes) return fail(bytes.status());
+    auto model = read_model(std::move(bytes).value());
+    if (!model) return fail(model.status());
+    auto reference = Interpreter::create(model.value(), {KernelPath::kReference});
+    auto simd = Interpreter::create(model.value(), {default_kernel_path()});
+    if (!reference) return fail(reference.status());
+    if (!simd) return fail(simd.status());
+    Interpreter* engines[2] = {reference.value().get(), simd.value().get()};
+    std::vector<double> times[2];
+    for (Interpreter* e : engines) {
+      fill_input(*e);
+      for (int i = 0; i < warmup; ++i) e->invoke();
+    }
+    // Alternate blocks of runs between the two paths.
+    for (int done = 0; done < runs; done += block) {
+      for (int k = 0; k < 2; ++k) {
+        for (int i = 0; i < block && done + i < runs; ++i) {
+          const Clock::time_point start = Clock::now();
+          engines[k]->invoke();
+          times[k].push_back(elapsed_ms(start));
+        }
+      }
+    }
+    const double ref_ms = median(times[0]), simd_ms = median(times[1]);
+    std::printf("%-48s %14.3f %14.3f %8.2fx\n", std::filesystem::path(m).stem().string().c_str(), ref_ms, simd_ms,
+                simd_ms > 0 ? ref_ms / simd_ms : 0.0);
+  }
+  std::printf("(%s build, SIMD path: %s; medians of %d runs)\n",
+#ifdef __EMSCRIPTEN__
+              "wasm",
+#else
+              "native",
+#endif
+              kernel_path_name(default_kernel_path()), runs);
+  return 0;
+}
+
+}  // namespace mnw::cli
