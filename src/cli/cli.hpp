@@ -38,6 +38,8 @@ int run_command(const Args& args);    // run a model on a raw input tensor
 int info_command(const Args& args);   // describe a model
 int dump_command(const Args& args);   // write every intermediate tensor
 int bench_command(const Args& args);  // latency per model, reference vs SIMD
+int classify_command(const Args& args);  // top-k classes of photos
+int eval_command(const Args& args);      // top-1/top-5 accuracy over a labelled folder
 
 // Prints "mobilenet: <message>" to stderr and returns exit code 1.
 int fail(const Status& status);

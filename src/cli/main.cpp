@@ -11,6 +11,14 @@ namespace {
 constexpr const char* kUsage = R"(usage: mobilenet <command> [options]
 
 commands:
+  classify --model M.tflite [--labels L.txt] [--top K] [--json] [--crop F] [--canonical] IMAGE...
+        Top-K classes of each photo (JPEG, PNG, BMP, GIF, ...). Labels come from
+        --labels, else the model, else a *labels*.txt beside the model.
+        --crop: central crop fraction (default 0.875); --canonical: the exact
+        preprocessing of shared/golden (square crop, plain bilinear).
+  eval  --model M.tflite [--json] [--limit N] [--crop F] [--canonical] DIR
+        Top-1/top-5 accuracy over DIR, whose files start with the 0-based
+        ImageNet class ("042_n01..._name.JPEG").
   run   --model M.tflite --input in.bin --output out.bin [--kernels simd|reference]
         Run the model on a raw input tensor (exact bytes: NHWC, the model's
         input type) and write the raw output tensor.
@@ -40,6 +48,8 @@ int main(int argc, char** argv) {
   if (command == "run") return run_command(Args(rest, {}));
   if (command == "info") return info_command(Args(rest, {}));
   if (command == "dump") return dump_command(Args(rest, {}));
+  if (command == "classify") return classify_command(Args(rest, {"json", "canonical"}));
+  if (command == "eval") return eval_command(Args(rest, {"json", "canonical"}));
   if (command == "bench") return bench_command(Args(rest, {"profile"}));
   return usage_error("unknown command '" + command + "'");
 }
