@@ -1,0 +1,24 @@
+// Walking the marker segments at the start of a JPEG file (the metadata and
+// frame header that precede the first scan), bounds-checked.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+namespace mnw {
+
+struct JpegSegment {
+  uint8_t marker = 0;                // the byte after 0xFF, e.g. 0xE1 for APP1
+  const uint8_t* payload = nullptr;  // the bytes after the 2-byte length field
+  size_t size = 0;                   // payload size
+};
+
+// The first segment before the first scan for which `wanted` is true. nullopt
+// when the bytes are not a JPEG, no segment matches, or the structure breaks
+// (lost marker sync, a length running past the end) before one does.
+std::optional<JpegSegment> find_jpeg_segment(const uint8_t* bytes, size_t size,
+                                             const std::function<bool(const JpegSegment&)>& wanted);
+
+}  // namespace mnw

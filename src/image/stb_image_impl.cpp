@@ -1,0 +1,46 @@
+// The only translation unit that compiles stb_image's implementation.
+#include <cstdlib>
+
+#define STB_IMAGE_IMPLEMENTATION
+// stb is third-party C-style code; its warnings are not ours to fix.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wall"
+#pragma GCC diagnostic ignored "-Wextra"
+#pragma GCC diagnostic ignored "-Wconversion"
+#pragma GCC diagnostic ignored "-Wsign-conversion"
+#pragma GCC diagnostic ignored "-Wshadow"
+#pragma GCC diagnostic ignored "-Wdouble-promotion"
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+#pragma GCC diagnostic ignored "-Wuseless-cast"
+#pragma GCC diagnostic ignored "-Wcast-qual"
+#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#include "image/stb_image_config.hpp"
+#pragma GCC diagnostic pop
+
+namespace mnw::image_detail {
+namespace {
+// 0 outside any StbAllocationCap: stb then gets no memory at all.
+thread_local size_t allocation_cap = 0;
+}  // namespace
+
+void* capped_malloc(size_t size) {
+  return size <= allocation_cap ? std::malloc(size) : nullptr;
+}
+
+void* capped_realloc(void* pointer, size_t size) {
+  return size <= allocation_cap ? std::realloc(pointer, size) : nullptr;
+}
+
+void capped_free(void* pointer) { std::free(pointer); }
+
+StbAllocationCap::StbAllocationCap(size_t max_bytes) : previous_(allocation_cap) {
+  allocation_cap = max_bytes;
+}
+
+StbAllocationCap::~StbAllocationCap() { allocation_cap = previous_; }
+
+}  // namespace mnw::image_detail
