@@ -10,11 +10,20 @@ if(EMSCRIPTEN)
     set(CMAKE_CXX_LINKER_LAUNCHER "${CMAKE_COMMAND};-E;env;NODE_PATH=/usr/share/nodejs")
   endif()
 
-  # 128-bit wasm SIMD for xsimd. Emscripten only lets C++ exceptions be caught
-  # when both compile and link ask for it, and Catch2 needs that; using the
-  # same flags everywhere keeps all objects compatible.
-  add_compile_options(-msimd128 -fexceptions)
-  add_link_options(-msimd128 -fexceptions)
+  # 128-bit wasm SIMD for xsimd.
+  # MNW_WASM_SIMD=OFF builds the scalar fallback for engines without wasm SIMD.
+  option(MNW_WASM_SIMD "Build the WebAssembly targets with 128-bit SIMD" ON)
+  if(MNW_WASM_SIMD)
+    add_compile_options(-msimd128)
+    add_link_options(-msimd128)
+  endif()
+  # Emscripten only lets C++ exceptions be caught when both compile and link
+  # ask for it. Catch2 needs that, so the test and CLI side of the build uses
+  # it (mnw_engine links this PUBLIC); the browser module (wasm/) does not:
+  # the engine reports errors with Status and catching costs speed and size.
+  add_library(mnw_wasm_exceptions INTERFACE)
+  target_compile_options(mnw_wasm_exceptions INTERFACE -fexceptions)
+  target_link_options(mnw_wasm_exceptions INTERFACE -fexceptions)
 
   find_program(MNW_NODE_EXECUTABLE NAMES node nodejs REQUIRED NO_CMAKE_FIND_ROOT_PATH)
   # Node 18+ exposes a global fetch(), which Emscripten 3.1.6's loader then

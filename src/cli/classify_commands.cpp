@@ -6,6 +6,8 @@
 #include <filesystem>
 
 #include "api/classifier.hpp"
+#include "api/json_output.hpp"
+#include "core/json.hpp"
 #include "cli/cli.hpp"
 #include "model/metadata.hpp"
 
@@ -66,21 +68,6 @@ Result<std::unique_ptr<Classifier>> load_classifier(const Args& args) {
   return classifier;
 }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 // The class a file of an ImageNet-labelled folder belongs to: its leading
 // digits ("042_n01..._name.JPEG" -> 42), or -1.
 int class_from_file_name(const std::string& name) {
@@ -111,18 +98,12 @@ int classify_command(const Args& args) {
     if (!result) {
       std::fprintf(stderr, "mobilenet: %s: %s\n", path.c_str(), result.status().message().c_str());
       ++failures;
-      if (json) std::printf("%s\n {\"file\": %s, \"error\": %s}", i ? "," : "", json_string(path).c_str(),
-                            json_string(result.status().message()).c_str());
+      if (json) std::printf("%s\n {\"file\": %s, \"error\": %s}", i ? "," : "", json_quote(path).c_str(),
+                            json_quote(result.status().message()).c_str());
       continue;
     }
     if (json) {
-      std::printf("%s\n [", i ? "," : "");
-      for (size_t k = 0; k < result->size(); ++k) {
-        const Classification& c = (*result)[k];
-        std::printf("%s{\"index\": %d, \"label\": %s, \"probability\": %.6f}", k ? ", " : "", c.index,
-                    json_string(c.label).c_str(), static_cast<double>(c.probability));
-      }
-      std::printf("]");
+      std::printf("%s\n %s", i ? "," : "", classifications_json(*result).c_str());
     } else {
       std::printf("%s\n", path.c_str());
       for (size_t k = 0; k < result->size(); ++k) {
