@@ -2,7 +2,9 @@
 # Usage: scripts/build.sh [native|wasm|all]   (default: all)
 # Installs dependencies if needed, then configures and builds
 #   native -> build/native  (the CLI build/native/mobilenet and the tests)
-#   wasm   -> build/wasm    (the tests as build/wasm/mnw_tests.js for Node)
+#   wasm   -> build/wasm    (the tests as build/wasm/mnw_tests.js for Node, the
+#             CLI as build/wasm/mobilenet.js) and wasm/dist (the npm package's
+#             SIMD module and, from build/wasm-scalar, its scalar fallback)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -14,20 +16,29 @@ esac
 
 bash scripts/setup-deps.sh
 
-# configure DIR [CMAKE-WRAPPER]: the generator can only be chosen on the first
-# configure of a build directory.
+# configure DIR WRAPPER [CMAKE-ARGS...]: WRAPPER is emcmake or empty. The
+# generator can only be chosen on the first configure of a build directory.
 configure() {
-  local dir=$1; shift
+  local dir=$1 wrapper=$2; shift 2
   local generator=()
   [ -f "$dir/CMakeCache.txt" ] || generator=(-G Ninja)
-  "$@" cmake -S . -B "$dir" "${generator[@]}"
+  $wrapper cmake -S . -B "$dir" "${generator[@]}" "$@"
 }
 
 if [ "$what" = native ] || [ "$what" = all ]; then
-  configure build/native
+  configure build/native ""
   cmake --build build/native -j2
 fi
 if [ "$what" = wasm ] || [ "$what" = all ]; then
   configure build/wasm emcmake
   cmake --build build/wasm -j2
+  # The package's scalar fallback: only the browser module, without SIMD.
+  configure build/wasm-scalar emcmake -DMNW_WASM_SIMD=OFF
+  cmake --build build/wasm-scalar -j2 --target mobilenet_module
+  mkdir -p wasm/dist
+  for variant in simd scalar; do
+    dir=build/wasm; [ "$variant" = scalar ] && dir=build/wasm-scalar
+    cp "$dir/wasm/mobilenet-core.mjs" "wasm/dist/mobilenet-core-$variant.mjs"
+    cp "$dir/wasm/mobilenet-core.wasm" "wasm/dist/mobilenet-core-$variant.wasm"
+  done
 fi
