@@ -1,0 +1,18 @@
+// Entry points of the xsimd kernels, for kernels/dispatch.cpp only. Each
+// factory returns nullptr for a shape it does not handle; the reference
+// kernel then runs.
+#pragma once
+
+#include <memory>
+
+#include "kernels/conv2d.hpp"
+
+namespace mnw::simd {
+
+extern const bool kHasSimd;
+extern const char* const kSimdArchName;  // e.g. "avx2", "sse4.1", "wasm-simd128"
+
+std::unique_ptr<ConvKernel> make_conv2d_kernel(const ConvDesc& desc);
+std::unique_ptr<ConvKernel> make_depthwise_conv2d_kernel(const ConvDesc& desc);
+
+}  // namespace mnw::simd
