@@ -47,6 +47,10 @@ else()
   # target that includes the engine's SIMD headers sees the same architecture.
   set(MNW_NATIVE_ARCH_FLAGS "-march=native" CACHE STRING
       "Architecture flags for the native engine and its users")
+  # GCC fuses a*b+c into FMA where -march allows it; wasm never does. The
+  # float steps (resize, softmax, dequantize) must round alike everywhere,
+  # so that the CLI and the npm package give the same probabilities.
+  add_compile_options(-ffp-contract=off)
 endif()
 
 # mnw_warnings(TARGET...): the warning flags for the project's own code.
