@@ -1,8 +1,8 @@
 // Loads the engine's WebAssembly module: the SIMD build where the runtime
 // validates a tiny SIMD module, the scalar build otherwise (or when asked).
-// The .wasm files sit next to this package's dist/ glue and are found with
-// `new URL(..., import.meta.url)`, which bundlers (Vite, webpack) understand;
-// `wasmUrl` or `wasmBinary` override that.
+// The .wasm files sit in ../dist next to this file and are found with
+// `new URL(..., import.meta.url)`, which bundlers (Vite, webpack) understand
+// and which also works from a CDN; `wasmUrl` or `wasmBinary` override that.
 
 // (module (func (result v128) v128.const i32x4 0 0 0 0))
 const SIMD_PROBE = new Uint8Array([
@@ -10,6 +10,7 @@ const SIMD_PROBE = new Uint8Array([
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
 ]);
 
+/** True when this JavaScript engine runs WebAssembly SIMD (the faster build). */
 export function simdSupported() {
   try {
     return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
@@ -34,11 +35,37 @@ function defaultWasmUrl(variant) {
     : new URL('../dist/mobilenet-core-scalar.wasm', import.meta.url);
 }
 
+// An override is a URL (absolute, or relative to the page) or, in Node, also
+// a file path.
+async function overrideUrl(wasmUrl) {
+  if (wasmUrl instanceof URL) return wasmUrl;
+  if (isNode && !/^[a-z][a-z0-9+.-]+:/i.test(wasmUrl)) {
+    const { pathToFileURL } = await import('node:url');
+    return pathToFileURL(wasmUrl);
+  }
+  return new URL(wasmUrl, globalThis.location?.href);
+}
+
+async function readWasmInNode(url) {
+  try {
+    if (url.protocol === 'file:') {
+      const { readFile } = await import('node:fs/promises');
+      return await readFile(url);
+    }
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    throw new Error(`Could not read the mobilenet-wasm engine from ${url.href}: ${error.message}. ` +
+      'Run `bash scripts/build.sh wasm` in a source checkout, or pass { wasmUrl } or { wasmBinary }.');
+  }
+}
+
 // options.simd: 'auto' (default), true or false. options.wasmUrl: where the
-// chosen .wasm is. options.wasmBinary: its bytes (skips fetching).
+// chosen variant's .wasm is. options.wasmBinary: its bytes (skips fetching).
 export async function loadCore(options = {}) {
   if (typeof WebAssembly !== 'object') {
-    throw new Error('This browser has no WebAssembly support; mobilenet-wasm needs it.');
+    throw new Error('This JavaScript engine has no WebAssembly support; mobilenet-wasm needs it.');
   }
   const simd = options.simd ?? 'auto';
   const variant = (simd === 'auto' ? simdSupported() : Boolean(simd)) ? 'simd' : 'scalar';
@@ -46,12 +73,9 @@ export async function loadCore(options = {}) {
     throw new Error('WebAssembly SIMD is not supported here; load with { simd: "auto" } or { simd: false }.');
   }
   const factory = await importGlue(variant);
-  const url = options.wasmUrl ? new URL(options.wasmUrl, globalThis.location?.href) : defaultWasmUrl(variant);
-  let wasmBinary = options.wasmBinary;
-  if (!wasmBinary && isNode) {
-    const { readFile } = await import('node:fs/promises');
-    wasmBinary = url.protocol === 'file:' ? await readFile(url) : new Uint8Array(await (await fetch(url)).arrayBuffer());
-  }
+  const url = options.wasmUrl ? await overrideUrl(options.wasmUrl) : defaultWasmUrl(variant);
+  // Emscripten's web glue fetches the .wasm by URL; Node gets the bytes.
+  const wasmBinary = options.wasmBinary ?? (isNode ? await readWasmInNode(url) : undefined);
   let module;
   try {
     module = await factory(wasmBinary ? { wasmBinary } : { locateFile: () => url.href });
@@ -67,16 +91,32 @@ export class Core {
     this.module = module;
     this.variant = variant;
     this.decoder = new TextDecoder();
+    /** Set when the engine trapped: its memory can no longer be trusted. */
+    this.broken = null;
   }
 
   heap() {
     return this.module.HEAPU8;  // re-read after every call: memory may have grown
   }
 
+  // Runs engine calls. A trap (out of memory, a bug) leaves the instance in
+  // an unknown state, so it is retired: this model fails with a clear
+  // message and the next load() starts a fresh instance.
+  call(fn) {
+    if (this.broken) throw new Error(`The mobilenet-wasm engine stopped after an earlier failure (${this.broken}); load the model again`);
+    try {
+      return fn(this.module);
+    } catch (error) {
+      if (!(error instanceof WebAssembly.RuntimeError)) throw error;
+      this.broken = error.message;
+      this.onBroken?.();
+      throw new Error(`The mobilenet-wasm engine failed (${error.message}); load the model again`);
+    }
+  }
+
   string(pointer) {
     const heap = this.heap();
-    let end = pointer;
-    while (heap[end] !== 0) end++;
+    const end = heap.indexOf(0, pointer);
     return this.decoder.decode(heap.subarray(pointer, end));
   }
 
@@ -84,25 +124,17 @@ export class Core {
     return this.string(this.module._mnw_last_error());
   }
 
-  kernels() {
-    return this.string(this.module._mnw_kernels());
-  }
-
   heapUsed() {
     return this.module._mnw_heap_used();
   }
 
-  // Copies bytes into a fresh heap block; the caller frees it.
-  copyIn(bytes) {
+  // Copies bytes (any ArrayBuffer view) into a fresh heap block for the
+  // duration of fn(pointer).
+  withCopy(bytes, fn) {
     const pointer = this.module._malloc(Math.max(1, bytes.byteLength));
     if (!pointer) throw new Error(`Out of WebAssembly memory for ${bytes.byteLength} bytes`);
-    this.heap().set(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes.buffer ?? bytes, bytes.byteOffset ?? 0, bytes.byteLength), pointer);
-    return pointer;
-  }
-
-  withCopy(bytes, fn) {
-    const pointer = this.copyIn(bytes);
     try {
+      this.heap().set(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), pointer);
       return fn(pointer);
     } finally {
       this.module._free(pointer);

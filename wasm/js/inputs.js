@@ -2,7 +2,7 @@
 // engine takes: encoded file bytes (decoded by the engine itself, the same in
 // every environment) or RGBA pixels with their size.
 
-const isInstance = (value, name) => typeof globalThis[name] === 'function' && value instanceof globalThis[name];
+export const isInstance = (value, name) => typeof globalThis[name] === 'function' && value instanceof globalThis[name];
 
 function toUint8(value) {
   if (value instanceof Uint8Array) return value;
@@ -13,7 +13,7 @@ function toUint8(value) {
 
 // Draws a drawable (image element, canvas, bitmap, video frame) at its natural
 // size and reads back RGBA.
-function pixelsOfDrawable(drawable) {
+export function pixelsOfDrawable(drawable) {
   const width = drawable.naturalWidth || drawable.videoWidth || drawable.displayWidth || drawable.width;
   const height = drawable.naturalHeight || drawable.videoHeight || drawable.displayHeight || drawable.height;
   if (!width || !height) throw new Error('The image has no pixels yet (is it loaded?)');
@@ -40,9 +40,15 @@ export async function toEngineInput(input) {
     if (isInstance(input, name)) return pixelsOfDrawable(input);
   }
   if (typeof input === 'object' && 'data' in input && 'width' in input && 'height' in input) {
+    const { width, height } = input;
     const data = toUint8(input.data);
     if (!data) throw new TypeError('{ data, width, height }: data must be a Uint8Array or Uint8ClampedArray of RGBA pixels');
-    return { kind: 'rgba', data, width: input.width, height: input.height };
+    // The engine reads width * height * 4 bytes: never past the copy of data.
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 ||
+        data.byteLength !== width * height * 4) {
+      throw new RangeError(`{ data, width, height }: ${width}x${height} RGBA needs ${width * height * 4} bytes, data has ${data.byteLength}`);
+    }
+    return { kind: 'rgba', data, width, height };
   }
   throw new TypeError('Unsupported input: pass an image element, canvas, ImageBitmap, ImageData, Blob/File, ' +
     'encoded image bytes (ArrayBuffer, Uint8Array, Buffer) or { data, width, height } RGBA pixels');

@@ -14,6 +14,9 @@ function asBytes(value) {
 }
 
 export async function sha256Hex(bytes) {
+  if (!globalThis.crypto?.subtle) {
+    throw new Error('Cannot verify a SHA-256 here: crypto.subtle needs a secure context (https or localhost)');
+  }
   const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -45,14 +48,28 @@ async function readBody(response, onProgress) {
   return bytes;
 }
 
-async function download(url, { cache, onProgress }) {
-  const useCache = cache && typeof caches === 'object';
-  const store = useCache ? await caches.open(CACHE_NAME) : null;
+async function verify(bytes, expected, what) {
+  if (!expected) return;
+  const actual = await sha256Hex(bytes);
+  if (actual !== expected.toLowerCase()) {
+    throw new Error(`${what} failed its checksum: expected SHA-256 ${expected}, got ${actual}`);
+  }
+}
+
+// Only verified bytes enter the cache, and a cached copy that no longer
+// matches the expected checksum is dropped and downloaded again.
+async function download(url, { cache, onProgress, sha256, what }) {
+  const store = cache && typeof caches === 'object' ? await caches.open(CACHE_NAME) : null;
   const cached = store ? await store.match(url) : null;
   if (cached) {
     const bytes = new Uint8Array(await cached.arrayBuffer());
-    onProgress?.({ loaded: bytes.byteLength, total: bytes.byteLength, cached: true });
-    return bytes;
+    try {
+      await verify(bytes, sha256, what);
+      onProgress?.({ loaded: bytes.byteLength, total: bytes.byteLength, cached: true });
+      return bytes;
+    } catch {
+      await store.delete(url);
+    }
   }
   let response;
   try {
@@ -62,34 +79,32 @@ async function download(url, { cache, onProgress }) {
   }
   if (!response.ok) throw new Error(`Could not download ${url}: HTTP ${response.status}`);
   const bytes = await readBody(response, onProgress);
+  await verify(bytes, sha256, what);
   if (store) await store.put(url, new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } }));
   return bytes;
 }
 
+// Reads a file (Node, for paths and file: URLs) or downloads a URL, and
+// checks options.sha256 when given.
 async function fetchOrRead(source, options) {
   if (isNode && !/^(https?|blob|data):/.test(source)) {
     const { readFile } = await import('node:fs/promises');
-    const target = source.startsWith('file:') ? new URL(source) : source;
+    let bytes;
     try {
-      return new Uint8Array(await readFile(target));
+      bytes = new Uint8Array(await readFile(source.startsWith('file:') ? new URL(source) : source));
     } catch (error) {
       throw new Error(`Could not read ${source}: ${error.message}`);
     }
+    options.onProgress?.({ loaded: bytes.byteLength, total: bytes.byteLength });
+    await verify(bytes, options.sha256, options.what);
+    return bytes;
   }
-  const url = new URL(source, globalThis.location?.href).href;
-  return download(url, options);
-}
-
-async function verify(bytes, expected, what) {
-  if (!expected) return;
-  const actual = await sha256Hex(bytes);
-  if (actual !== expected.toLowerCase()) {
-    throw new Error(`${what} failed its checksum: expected SHA-256 ${expected}, got ${actual}`);
-  }
+  return download(new URL(source, globalThis.location?.href).href, options);
 }
 
 // model: bytes, URL, file path (Node) or registry name. Returns { bytes, entry }.
 export async function resolveModel(model, { sha256, cache = true, onProgress, modelBaseUrl } = {}) {
+  if (model instanceof URL) model = model.href;
   const bytes = asBytes(model);
   if (bytes) {
     await verify(bytes, sha256, 'The model');
@@ -109,8 +124,7 @@ export async function resolveModel(model, { sha256, cache = true, onProgress, mo
   } else if (!looksLikeUrl(model) && !isNode) {
     throw new Error(`Unknown model '${model}': not a registry name or URL`);
   }
-  const loaded = await fetchOrRead(source, { cache, onProgress });
-  await verify(loaded, sha256 ?? entry?.sha256, `The model from ${source}`);
+  const loaded = await fetchOrRead(source, { cache, onProgress, sha256: sha256 ?? entry?.sha256, what: `The model from ${source}` });
   return { bytes: loaded, entry };
 }
 
@@ -122,9 +136,8 @@ export async function resolveLabels(labels, entry, { cache = true, modelBaseUrl 
   if (typeof labels === 'string') return new TextDecoder().decode(await fetchOrRead(labels, { cache }));
   if (entry?.labels && modelBaseUrl) {
     const file = LABEL_FILES[entry.labels];
-    const bytes = await fetchOrRead(new URL(file.file, modelBaseUrl).href, { cache });
-    await verify(bytes, file.sha256, `The labels ${file.file}`);
-    return new TextDecoder().decode(bytes);
+    const url = new URL(file.file, modelBaseUrl).href;
+    return new TextDecoder().decode(await fetchOrRead(url, { cache, sha256: file.sha256, what: `The labels ${url}` }));
   }
   return '';
 }
