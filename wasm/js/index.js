@@ -4,42 +4,44 @@
 //   const model = await load({ model: 'mobilenet_v2_1.0_224_quant.tflite' });
 //   const top3 = await model.classify(imageElement, { topK: 3 });
 //   // [{ index: 286, label: 'Egyptian cat', probability: 0.957 }, ...]
+//
+// The same code runs on a page, in a worker and in Node 20+. index.d.ts
+// documents every option and member.
 import { loadCore, simdSupported } from './core.js';
 import { browserDecode, toEngineInput } from './inputs.js';
 import { resolveLabels, resolveModel } from './models.js';
 
 export { simdSupported };
+export { loadInWorker, WorkerMobileNet } from './worker-client.js';
 export { MODELS, DEFAULT_MODEL, findModel } from '../../models/registry.js';
 
 const TYPED_ARRAYS = { uint8: Uint8Array, int8: Int8Array, float32: Float32Array, int32: Int32Array };
+const DISPOSED = 'This model has been disposed';
 
-// Engines are shared per (simd, wasmUrl): one WebAssembly instance can hold many models.
+// Engines are shared per (simd, wasmUrl): one WebAssembly instance holds many models.
 const cores = new Map();
 function sharedCore(options) {
   const key = `${options.simd ?? 'auto'}|${options.wasmUrl ?? ''}`;
   if (!cores.has(key)) {
-    const pending = loadCore(options);
+    const pending = loadCore(options).then((core) => {
+      core.onBroken = () => cores.delete(key);
+      return core;
+    });
     pending.catch(() => cores.delete(key));
     cores.set(key, pending);
   }
   return cores.get(key);
 }
 
-/**
- * Loads a model. options:
- *   model      URL, registry name, file path (Node), ArrayBuffer or Uint8Array (required)
- *   labels     array of names or URL/path of a labels .txt (default: the model's own)
- *   topK       default number of results of classify() (5)
- *   sha256     expected checksum of the model bytes (registry models have one)
- *   cache      keep downloads in the browser's Cache API (true)
- *   onProgress ({ loaded, total }) => void while the model downloads
- *   simd       'auto' | true | false: which engine build to use ('auto')
- *   wasmUrl    where the .wasm is, if not next to this package's files
- *   cropFraction  central crop kept before resizing (0.875, ImageNet's evaluation crop)
- *   modelBaseUrl  base URL serving registry files (models and label files)
- */
+function checkTopK(topK) {
+  if (!Number.isInteger(topK) || topK < 1) throw new RangeError(`topK must be a positive integer, got ${topK}`);
+  return topK;
+}
+
+/** Loads a model and resolves to a MobileNet (see index.d.ts for the options). */
 export async function load(options = {}) {
-  if (options.model === undefined) throw new TypeError('load() needs { model }');
+  if (options.model === undefined) throw new TypeError('load() needs { model }: a URL, registry name, file path (Node) or bytes');
+  if (options.topK !== undefined) checkTopK(options.topK);
   const [core, { bytes, entry }] = await Promise.all([sharedCore(options), resolveModel(options.model, options)]);
   const labels = await resolveLabels(options.labels, entry, options);
   return new MobileNet(core, bytes, labels, entry, options);
@@ -51,18 +53,18 @@ export class MobileNet {
   #queue = Promise.resolve();
   #topK;
 
+  /** @internal Use load(). */
   constructor(core, modelBytes, labelsText, entry, options) {
     this.#core = core;
     this.#topK = options.topK ?? 5;
     const labelBytes = new TextEncoder().encode(labelsText ?? '');
-    const session = core.withCopy(modelBytes, (model) =>
+    const session = core.call((m) => core.withCopy(modelBytes, (model) =>
       core.withCopy(labelBytes, (labels) =>
-        core.module._mnw_create(model, modelBytes.byteLength, labels, labelBytes.byteLength,
-          options.kernels === 'reference' ? 1 : 0, options.cropFraction ?? 0)));
+        m._mnw_create(model, modelBytes.byteLength, labels, labelBytes.byteLength,
+          options.kernels === 'reference' ? 1 : 0, options.cropFraction ?? 0))));
     if (!session) throw new Error(`Could not load the model: ${core.lastError()}`);
     this.#session = session;
     const info = JSON.parse(core.string(core.module._mnw_info(session)));
-    /** Model facts: name, width, height, inputType, classes, labels, ops, kernels, simd, ... */
     this.info = Object.freeze({
       name: entry?.name ?? null,
       title: entry?.title ?? null,
@@ -79,7 +81,7 @@ export class MobileNet {
   // Calls run one at a time, in order, so concurrent callers are safe.
   #enqueue(task) {
     const run = this.#queue.then(() => {
-      if (this.disposed) throw new Error('This model has been disposed');
+      if (this.disposed) throw new Error(DISPOSED);
       return task();
     });
     this.#queue = run.catch(() => {});
@@ -88,11 +90,14 @@ export class MobileNet {
 
   /** Top-K classes of an image: [{ index, label, probability }], most probable first. */
   classify(input, { topK } = {}) {
-    const k = topK ?? this.#topK;
-    if (!Number.isInteger(k) || k < 1) return Promise.reject(new RangeError('topK must be a positive integer'));
+    let k;
+    try {
+      k = checkTopK(topK ?? this.#topK);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#enqueue(async () => {
       let source = await toEngineInput(input);
-      if (this.disposed) throw new Error('This model has been disposed');
       try {
         return this.#classifySource(source, k);
       } catch (error) {
@@ -105,12 +110,14 @@ export class MobileNet {
     });
   }
 
+  // Synchronous from the disposed check to the result: dispose() cannot
+  // free the session in between.
   #classifySource(source, k) {
+    if (this.disposed) throw new Error(DISPOSED);
     const core = this.#core;
-    const m = core.module;
-    const pointer = source.kind === 'encoded'
+    const pointer = core.call((m) => source.kind === 'encoded'
       ? core.withCopy(source.bytes, (p) => m._mnw_classify_encoded(this.#session, p, source.bytes.byteLength, k))
-      : core.withCopy(source.data, (p) => m._mnw_classify_rgba(this.#session, p, source.width, source.height, k));
+      : core.withCopy(source.data, (p) => m._mnw_classify_rgba(this.#session, p, source.width, source.height, k)));
     if (!pointer) throw new Error(core.lastError());
     return JSON.parse(core.string(pointer));
   }
@@ -121,30 +128,30 @@ export class MobileNet {
    */
   runTensor(input) {
     return this.#enqueue(async () => {
-      const core = this.#core;
-      const expected = this.info.inputs[0].bytes;
-      if (!ArrayBuffer.isView(input) || input.byteLength !== expected) {
-        throw new RangeError(`runTensor() needs a typed array of exactly ${expected} bytes ` +
-          `(${this.info.inputs[0].shape.join('x')} ${this.info.inputs[0].dtype}), got ${input?.byteLength ?? typeof input}`);
+      const [expected, out] = [this.info.inputs[0], this.info.outputs[0]];
+      if (!ArrayBuffer.isView(input) || input.byteLength !== expected.bytes) {
+        throw new RangeError(`runTensor() needs a typed array of exactly ${expected.bytes} bytes ` +
+          `(${expected.shape.join('x')} ${expected.dtype}), got ${input?.byteLength ?? typeof input}`);
       }
-      const m = core.module;
-      core.heap().set(new Uint8Array(input.buffer, input.byteOffset, input.byteLength), m._mnw_input(this.#session));
-      m._mnw_invoke(this.#session);
-      const out = this.info.outputs[0];
-      const bytes = core.heap().slice(m._mnw_output(this.#session), m._mnw_output(this.#session) + out.bytes);
+      const bytes = this.#core.call((m) => {
+        this.#core.heap().set(new Uint8Array(input.buffer, input.byteOffset, input.byteLength), m._mnw_input(this.#session));
+        m._mnw_invoke(this.#session);
+        const output = m._mnw_output(this.#session);
+        return this.#core.heap().slice(output, output + out.bytes);
+      });
       const Type = TYPED_ARRAYS[out.dtype] ?? Uint8Array;
       return new Type(bytes.buffer, 0, out.bytes / Type.BYTES_PER_ELEMENT);
     });
   }
 
-  /** Frees the model's WebAssembly memory; later calls reject. */
+  /** Frees the model's WebAssembly memory at once; pending and later calls reject. */
   dispose() {
     if (this.disposed) return;
-    this.#core.module._mnw_destroy(this.#session);
+    if (!this.#core.broken) this.#core.module._mnw_destroy(this.#session);
     this.#session = 0;
   }
 
-  /** Bytes in use on the shared WebAssembly heap (for leak checks). */
+  /** Bytes in use on the WebAssembly heap shared by models of the same engine (for leak checks). */
   heapUsed() {
     return this.#core.heapUsed();
   }
