@@ -16,6 +16,10 @@ if(EMSCRIPTEN)
   if(MNW_WASM_SIMD)
     add_compile_options(-msimd128)
     add_link_options(-msimd128)
+  else()
+    # xsimd 13 assumes wasm SIMD in every Emscripten build; telling it there is
+    # none makes the SIMD kernels compile to nothing (see simd_kernels.cpp).
+    add_compile_definitions(XSIMD_NO_SUPPORTED_ARCHITECTURE)
   endif()
   # Emscripten only lets C++ exceptions be caught when both compile and link
   # ask for it. Catch2 needs that, so the test and CLI side of the build uses
