@@ -27,9 +27,11 @@ constexpr int64_t kMaxResizeOutputPixels = int64_t{1} << 26;
 //   or plain bilinear sampling would pick out stripes;
 // - enlarging (or keeping the size) interpolates bilinearly between pixel
 //   centres, half-pixel convention, edges clamped; equal sizes copy exactly.
-// Values are rounded to nearest. Fails with kInvalidArgument when the image is
-// inconsistent, the region empty or outside it, or the output size is not in
-// 1..kMaxResizeOutputPixels.
+// Arithmetic is fixed point (weights in steps of 2^-14), so every build gives
+// the same bytes: rounded half up, within 1 of the exact real result, and a
+// constant image stays exactly constant.
+// Fails with kInvalidArgument when the image is inconsistent, the region empty
+// or outside it, or the output size is not in 1..kMaxResizeOutputPixels.
 Result<Image> resize_region(const Image& src, const PixelRect& region, int out_width, int out_height);
 
 // resize_region over the whole image.

@@ -88,7 +88,7 @@ void collect_cases(const std::string& golden_dir, const std::string& model,
 
 }  // namespace
 
-TEST_CASE("Canonical preprocessing reproduces every golden input tensor") {
+TEST_CASE("Canonical preprocessing reproduces every golden input tensor", "[golden]") {
   const std::optional<std::string> shared = shared_dir();
   if (!shared) SKIP("shared data not found: set MNW_SHARED_DIR or place it at <repo>/../shared");
   const std::string golden_dir = *shared + "/golden";
