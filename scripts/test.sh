@@ -16,6 +16,13 @@ for target in native wasm; do
   fi
 done
 
+# The demo page in Debian's Chromium, driven by playwright-core (an npm devDependency).
+if [ "$what" = wasm ] || [ "$what" = all ]; then
+  [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
+  echo "== tests: web page =="
+  node --test tests/web/ || failed+=("web")
+fi
+
 if [ ${#failed[@]} -ne 0 ]; then
   echo "tests failed: ${failed[*]}" >&2
   exit 1
