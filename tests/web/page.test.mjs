@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { LABEL_FILES, MODELS } from '../../models/registry.js';
 import {
-  ARTIFACTS, blackPng, cardResult, imageBytes, imagePath, needsShared, openPage, pdfBytes, startBrowserAndServer,
-  waitForModel,
+  ARTIFACTS, blackPng, cardResult, imageBytes, imagePath, modelPath, needsShared, openPage, pdfBytes,
+  startBrowserAndServer, waitForModel,
 } from './support.mjs';
 
 const DEFAULT_MODEL = 'mobilenet_v3_large_minimalistic_1.0_224_quant';
@@ -151,6 +152,35 @@ describe('the demo page', { skip: needsShared }, () => {
     assert.match(await notice.textContent(), /checksum/);
     assert.equal(await page.locator('#model-status').getAttribute('data-state'), 'error');
     assert.ok(await notice.getByRole('button', { name: 'Try again' }).isVisible());
+    await context.close();
+  });
+
+  test('downloads a model this server lacks from the registry, or says it cannot', async () => {
+    const context = await env.browser.newContext({ serviceWorkers: 'block' });
+    const remote = MODELS.find((entry) => entry.url);
+    const unpublished = MODELS.find((entry) => !entry.url);
+    for (const entry of [remote, unpublished]) {
+      await context.route(`**/models/${entry.file}`, (route) => route.fulfill({ status: 404 }));
+    }
+    // The registry's host, played from the shared folder (this machine is offline).
+    const remoteRequests = [];
+    await context.route(`${new URL(remote.url).origin}/**`, (route) => {
+      remoteRequests.push(route.request().url());
+      const file = path.basename(new URL(route.request().url()).pathname);
+      return route.fulfill({ path: modelPath(file), headers: { 'Access-Control-Allow-Origin': '*' } });
+    });
+    const page = await context.newPage();
+    await page.goto(env.url);
+    await chooseModel(page, remote.name);
+    assert.match(await page.locator('#engine-line').textContent(), new RegExp(`from ${new URL(remote.url).host}`));
+    assert.deepEqual(remoteRequests.sort(), [remote.url, LABEL_FILES[remote.labels].url].sort());
+    await page.locator('#file-input').setInputFiles(imagePath('parrot.jpg'));
+    assert.equal((await cardResult(page, 'parrot.jpg')).predictions[0].index, MACAW);
+
+    await page.getByLabel('Model', { exact: true }).selectOption(unpublished.name);
+    const notice = page.getByRole('alert');
+    await notice.filter({ hasText: 'could not be loaded' }).waitFor();
+    assert.match(await notice.textContent(), /no public download address/);
     await context.close();
   });
 

@@ -18,6 +18,7 @@ export const needsShared = existsSync(path.join(SHARED, 'models')) && existsSync
   : `needs the shared models and images in ${SHARED} (or $MNW_SHARED_DIR)`;
 
 export const imagePath = (name) => path.join(SHARED, 'images', name);
+export const modelPath = (name) => path.join(SHARED, 'models', name);
 export const imageBytes = (name) => readFileSync(imagePath(name));
 
 export async function startBrowserAndServer() {
