@@ -28,7 +28,9 @@ export async function startBrowserAndServer() {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync'],
+           '--disable-component-update', '--disable-sync',
+           // A synthetic webcam, allowed without asking, for the camera test.
+           '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
   });
   mkdirSync(ARTIFACTS, { recursive: true });
   return {
@@ -42,8 +44,9 @@ export async function startBrowserAndServer() {
 }
 
 // Opens the page in a fresh context and waits until the chosen model is ready.
-export async function openPage(env, contextOptions = {}) {
+export async function openPage(env, contextOptions = {}, initScript = undefined) {
   const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, ...contextOptions });
+  if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(error.message));
