@@ -16,6 +16,14 @@ for target in native wasm; do
   fi
 done
 
+# The npm package (tests/js): the packed tarball in Node, compared with the
+# native CLI, and in Chromium. It needs both builds, hence only with `all`.
+if [ "$what" = all ]; then
+  [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
+  echo "== tests: js package =="
+  node --test tests/js/ || failed+=("js")
+fi
+
 # The demo page in Debian's Chromium, driven by playwright-core (an npm devDependency).
 if [ "$what" = wasm ] || [ "$what" = all ]; then
   [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
