@@ -72,6 +72,8 @@ Result<OperatorPtr> create_average_pool_2d(const OpContext& ctx) {
   if (o.stride_w < 1 || o.stride_h < 1 || o.filter_w < 1 || o.filter_h < 1) {
     return ctx.invalid("filter size and strides must be positive");
   }
+  MNW_RETURN_IF_ERROR(check_spatial_extent(ctx, o.filter_h, o.stride_h, 1));
+  MNW_RETURN_IF_ERROR(check_spatial_extent(ctx, o.filter_w, o.stride_w, 1));
   if (static_cast<int64_t>(o.filter_w) * o.filter_h > (1 << 23)) return ctx.unsupported("pooling window is too large");
   PoolGeometry g{};
   g.batch = input.shape[0];

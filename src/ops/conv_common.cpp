@@ -90,6 +90,8 @@ Status fill_conv_geometry(const OpContext& ctx, int kernel_h, int kernel_w, int 
   if (o.stride_w < 1 || o.stride_h < 1 || o.dilation_w < 1 || o.dilation_h < 1) {
     return ctx.invalid("strides and dilations must be positive");
   }
+  MNW_RETURN_IF_ERROR(check_spatial_extent(ctx, kernel_h, o.stride_h, o.dilation_h));
+  MNW_RETURN_IF_ERROR(check_spatial_extent(ctx, kernel_w, o.stride_w, o.dilation_w));
   g->batch = in[0];
   g->in_h = in[1];
   g->in_w = in[2];

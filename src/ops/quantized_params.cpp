@@ -29,6 +29,15 @@ ClampRange activation_range(Activation activation, const TensorInfo& output) {
   return type;
 }
 
+Status check_spatial_extent(const OpContext& ctx, int filter_size, int stride, int dilation) {
+  const int64_t extent = (static_cast<int64_t>(filter_size) - 1) * dilation + 1;
+  if (stride > kMaxSpatialExtent || extent > kMaxSpatialExtent) {
+    return ctx.unsupported("stride " + std::to_string(stride) + " or dilated filter size " + std::to_string(extent) +
+                           " is over " + std::to_string(kMaxSpatialExtent));
+  }
+  return Status::ok();
+}
+
 SpatialPadding compute_padding(Padding padding, int in_size, int filter_size, int stride, int dilation) {
   const int effective_filter = (filter_size - 1) * dilation + 1;
   const int out_size = padding == Padding::kSame ? (in_size + stride - 1) / stride

@@ -30,4 +30,11 @@ struct SpatialPadding {
 };
 SpatialPadding compute_padding(Padding padding, int in_size, int filter_size, int stride, int dilation);
 
+// Strides and dilated filter sizes ((filter - 1) * dilation + 1) above this
+// are refused: real models use single digits, and with this bound every
+// index that padding and the kernels compute from them fits an int.
+constexpr int64_t kMaxSpatialExtent = int64_t{1} << 16;
+// Checks one spatial dimension's stride and dilated filter size against it.
+Status check_spatial_extent(const OpContext& ctx, int filter_size, int stride, int dilation);
+
 }  // namespace mnw

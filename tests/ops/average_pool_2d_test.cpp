@@ -128,6 +128,12 @@ TEST_CASE("AVERAGE_POOL_2D rejects malformed nodes", "[ops][average_pool_2d]") {
     CHECK(s.code() == ErrorCode::kInvalidModel);
     CHECK_THAT(s.message(), ContainsSubstring("AVERAGE_POOL_2D") && ContainsSubstring("strides"));
   }
+  SECTION("a stride near INT_MAX") {
+    o.stride_h = 0x7FFFFFFF;
+    const Status s = load_error(pool_model<uint8_t>({1, 4, 4, 1}, {1, 1, 3, 1}, o));
+    CHECK(s.code() == ErrorCode::kUnsupported);
+    CHECK_THAT(s.message(), ContainsSubstring("AVERAGE_POOL_2D") && ContainsSubstring("stride 2147483647"));
+  }
   SECTION("a VALID window larger than the input") {
     o.filter_w = o.filter_h = 5;
     const Status s = load_error(pool_model<uint8_t>({1, 4, 4, 1}, {1, 1, 1, 1}, o));

@@ -306,6 +306,20 @@ TEST_CASE("CONV_2D rejects nodes it cannot run", "[ops][conv_2d]") {
     CHECK(s.code() == ErrorCode::kInvalidModel);
     CHECK_THAT(s.message(), ContainsSubstring("CONV_2D") && ContainsSubstring("strides"));
   }
+  SECTION("a dilation whose filter extent would overflow int") {
+    ModelBuilder m = conv_model(c);
+    std::get<Conv2DOptions>(m.operators().back().options).dilation_h = (1 << 30) + 1;
+    const Status s = load_error(m);
+    CHECK(s.code() == ErrorCode::kUnsupported);
+    CHECK_THAT(s.message(), ContainsSubstring("CONV_2D") && ContainsSubstring("dilated filter size 1073741826"));
+  }
+  SECTION("a stride near INT_MAX") {
+    ModelBuilder m = conv_model(c);
+    std::get<Conv2DOptions>(m.operators().back().options).stride_w = 0x7FFFFFFF;
+    const Status s = load_error(m);
+    CHECK(s.code() == ErrorCode::kUnsupported);
+    CHECK_THAT(s.message(), ContainsSubstring("CONV_2D") && ContainsSubstring("stride 2147483647"));
+  }
   SECTION("a VALID filter larger than the input") {
     c.options.dilation_h = 4;
     ModelBuilder m = conv_model(c);

@@ -273,6 +273,14 @@ TEST_CASE("DEPTHWISE_CONV_2D rejects nodes it cannot run", "[ops][depthwise_conv
     CHECK(s.code() == ErrorCode::kInvalidModel);
     CHECK_THAT(s.message(), ContainsSubstring("DEPTHWISE_CONV_2D") && ContainsSubstring("1x3x3x2"));
   }
+  SECTION("a dilation whose filter extent would overflow int") {
+    // A single flipped bit in a real file: the kernels' tap offsets wrapped around.
+    ModelBuilder m = depthwise_model(c);
+    std::get<DepthwiseConv2DOptions>(m.operators().back().options).dilation_h = (1 << 30) + 1;
+    const Status s = load_error(m);
+    CHECK(s.code() == ErrorCode::kUnsupported);
+    CHECK_THAT(s.message(), ContainsSubstring("DEPTHWISE_CONV_2D") && ContainsSubstring("dilated filter size"));
+  }
   SECTION("per-channel scales along the wrong dimension") {
     c.int8 = true;
     c.filter_scales = {1.0f, 0.5f};
