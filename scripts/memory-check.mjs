@@ -7,15 +7,16 @@
 //                                 [--model M.tflite] [--image IMG] [--scalar]
 //
 // Prints the figures as JSON and exits 1 if the heap moved. Needs the wasm
-// build (bash scripts/build.sh wasm) and, by default, ../shared's model and
-// image. tests/js/memory.test.mjs runs the same check with small counts.
+// build (bash scripts/build.sh wasm) and, by default, the model and image of
+// ../shared (or $MNW_SHARED_DIR). tests/js/memory.test.mjs runs the same
+// check with small counts.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { load } from '../wasm/js/index.js';
 
-const SHARED = resolve(fileURLToPath(import.meta.url), '../../../shared');
+const SHARED = process.env.MNW_SHARED_DIR ?? resolve(fileURLToPath(import.meta.url), '../../../shared');
 export const DEFAULTS = {
   model: `${SHARED}/models/mobilenet_v1_0.25_128_quant.tflite`,
   image: `${SHARED}/images/cat.bmp`,

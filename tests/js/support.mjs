@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const SHARED = resolve(ROOT, '../shared');
+export const SHARED = resolve(process.env.MNW_SHARED_DIR ?? join(ROOT, '../shared'));
 export const hasShared = existsSync(join(SHARED, 'models')) && existsSync(join(SHARED, 'images'));
 const CLI = join(ROOT, 'build/native/mobilenet');
 

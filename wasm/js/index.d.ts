@@ -1,18 +1,23 @@
 // Types of mobilenet-wasm (wasm/js/index.js). Worker client: worker-client.d.ts.
 
+// A global class's instance type by name, or never where the project's
+// TypeScript libs lack it (no DOM lib in Node-only projects), so that these
+// declarations compile either way.
+export type Global<Name extends string> = typeof globalThis extends Record<Name, { prototype: infer T }> ? T : never;
+
 /** Anything classify() accepts. Encoded bytes are decoded by the engine (JPEG, PNG, BMP, GIF, ...). */
 export type ImageInput =
   | ArrayBuffer
   | ArrayBufferView
-  | Blob
-  | ImageData
-  | ImageBitmap
-  | HTMLImageElement
-  | HTMLCanvasElement
-  | OffscreenCanvas
-  | HTMLVideoElement
-  | VideoFrame
-  | RgbaPixels;
+  | RgbaPixels
+  | Global<'Blob'>
+  | Global<'ImageData'>
+  | Global<'ImageBitmap'>
+  | Global<'HTMLImageElement'>
+  | Global<'HTMLCanvasElement'>
+  | Global<'OffscreenCanvas'>
+  | Global<'HTMLVideoElement'>
+  | Global<'VideoFrame'>;
 
 /** Raw RGBA pixels, 4 bytes per pixel, row by row. */
 export interface RgbaPixels {
@@ -40,7 +45,7 @@ export interface LoadProgress {
 
 export interface LoadOptions {
   /** A registry name (see MODELS), a URL, a file path (Node only) or the .tflite bytes. */
-  model: string | URL | ArrayBuffer | ArrayBufferView;
+  model: string | Global<'URL'> | ArrayBuffer | ArrayBufferView;
   /** Class names, or the URL/path of a text file with one per line. Default: the model's own labels. */
   labels?: string[] | string;
   /** Default number of results of classify(). Default 5. */
@@ -54,7 +59,7 @@ export interface LoadOptions {
   /** Which engine build: 'auto' (SIMD where supported, the default), true (SIMD, or reject) or false (scalar). */
   simd?: 'auto' | boolean;
   /** Where the chosen build's .wasm is, if not next to this package (pair it with `simd`). In Node also a path. */
-  wasmUrl?: string | URL;
+  wasmUrl?: string | Global<'URL'>;
   /** The chosen build's .wasm bytes (skips fetching). */
   wasmBinary?: ArrayBuffer | Uint8Array;
   /** Central crop kept before resizing, in (0, 1]. Default 0.875, ImageNet's evaluation crop. */

@@ -1,9 +1,9 @@
 // Types of loadInWorker() (wasm/js/worker-client.js), also exported by the package root.
-import type { Classification, ImageInput, LoadOptions, ModelInfo, OutputTensor } from './index.js';
+import type { Classification, Global, ImageInput, LoadOptions, ModelInfo, OutputTensor } from './index.js';
 
 export interface WorkerLoadOptions extends LoadOptions {
   /** Where worker.js is served, if not next to this file (a module worker must be same-origin). */
-  workerUrl?: string | URL;
+  workerUrl?: string | Global<'URL'>;
 }
 
 /** The MobileNet interface, with the model in its own module worker. Every call is asynchronous. */
