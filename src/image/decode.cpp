@@ -14,9 +14,9 @@
 namespace mnw {
 namespace {
 
-constexpr const char* kSupportedList = "JPEG, PNG, BMP, GIF, TGA, PSD or PNM";
+constexpr const char* kSupportedList = "JPEG, PNG, BMP, GIF, TGA or PNM";
 
-enum class Format { kUnknown, kJpeg, kPng, kBmp, kGif, kPsd, kPnm, kUnsupported };
+enum class Format { kUnknown, kJpeg, kPng, kBmp, kGif, kPnm, kUnsupported };
 
 struct Sniffed {
   Format format = Format::kUnknown;
@@ -27,16 +27,23 @@ bool starts_with(const uint8_t* bytes, size_t size, const char* magic, size_t ma
   return size >= magic_size && std::memcmp(bytes, magic, magic_size) == 0;
 }
 
+// stb's test for JPEG: 0xFF, any number of 0xFF fill bytes, then SOI (0xD8).
+bool is_jpeg(const uint8_t* bytes, size_t size) {
+  if (size < 2 || bytes[0] != 0xFF) return false;
+  size_t pos = 1;
+  while (pos < size && bytes[pos] == 0xFF) ++pos;
+  return pos < size && bytes[pos] == 0xD8;
+}
+
 // Recognises formats by their signature. TGA has none: stb finds it by
 // plausibility, so it stays kUnknown here. Formats people commonly have but
 // stb cannot read are named so the error can say what to do.
 Sniffed sniff_format(const uint8_t* b, size_t n) {
   auto is = [&](const char* magic, size_t magic_size) { return starts_with(b, n, magic, magic_size); };
-  if (is("\xFF\xD8\xFF", 3)) return {Format::kJpeg, "JPEG"};
+  if (is_jpeg(b, n)) return {Format::kJpeg, "JPEG"};
   if (is("\x89PNG\r\n\x1A\n", 8)) return {Format::kPng, "PNG"};
   if (is("GIF87a", 6) || is("GIF89a", 6)) return {Format::kGif, "GIF"};
   if (is("BM", 2)) return {Format::kBmp, "BMP"};
-  if (is("8BPS", 4)) return {Format::kPsd, "PSD"};
   if (is("P5", 2) || is("P6", 2)) return {Format::kPnm, "PNM"};
   if (is("P1", 2) || is("P2", 2) || is("P3", 2) || is("P4", 2)) {
     return {Format::kUnsupported, "ASCII or 1-bit PNM (P1-P4)"};
@@ -46,9 +53,35 @@ Sniffed sniff_format(const uint8_t* b, size_t n) {
   }
   if (n >= 12 && std::memcmp(b + 4, "ftyp", 4) == 0) return {Format::kUnsupported, "HEIF/AVIF"};
   if (is("II*\0", 4) || is("MM\0*", 4)) return {Format::kUnsupported, "TIFF"};
+  if (is("8BPS", 4)) return {Format::kUnsupported, "Photoshop PSD"};
   if (is("#?RADIANCE\n", 11) || is("#?RGBE\n", 7)) return {Format::kUnsupported, "Radiance HDR"};
   if (is("\xFF\x0A", 2) || is("\0\0\0\x0CJXL ", 8)) return {Format::kUnsupported, "JPEG XL"};
   return {};
+}
+
+// stb 2.27 reads the width, height and maximum value of a PNM header into an
+// int without an overflow check (undefined behaviour past 9 digits). Scans
+// them the way stb does: whitespace and '#' comments to the end of the line
+// separate the numbers.
+bool pnm_header_numbers_fit(const uint8_t* bytes, size_t size) {
+  auto is_space = [](uint8_t c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  constexpr size_t kMaxDigits = 9;
+  size_t pos = 2;  // after "P5" or "P6"
+  for (int number = 0; number < 3; ++number) {
+    while (pos < size) {
+      if (is_space(bytes[pos])) {
+        ++pos;
+      } else if (bytes[pos] == '#') {
+        while (pos < size && bytes[pos] != '\n' && bytes[pos] != '\r') ++pos;
+      } else {
+        break;
+      }
+    }
+    size_t digits = 0;
+    for (; pos < size && bytes[pos] >= '0' && bytes[pos] <= '9'; ++pos) ++digits;
+    if (digits > kMaxDigits) return false;
+  }
+  return true;
 }
 
 bool may_have_alpha(Format format) {
@@ -178,6 +211,12 @@ Result<Image> decode_image(const uint8_t* bytes, size_t size, const DecodeOption
   if (sniffed.format == Format::kUnsupported) {
     return invalid_image(std::string(sniffed.name) + " images are not supported (expected " +
                          kSupportedList + "); convert it to JPEG or PNG first");
+  }
+  if (sniffed.format == Format::kJpeg && !jpeg_huffman_tables_fit(bytes, size)) {
+    return invalid_image("corrupt JPEG: a Huffman table declares more than 256 codes");
+  }
+  if (sniffed.format == Format::kPnm && !pnm_header_numbers_fit(bytes, size)) {
+    return invalid_image("corrupt PNM header: a number has more than 9 digits");
   }
   const int byte_count = static_cast<int>(size);
 

@@ -2,8 +2,8 @@
 //
 // Formats are those of stb_image 2.27: JPEG (baseline and progressive, no
 // arithmetic coding), PNG (all bit depths, 16-bit reduced to 8), BMP, GIF
-// (first frame only), TGA, PSD (composited image) and PNM (binary P5/P6).
-// Radiance HDR is rejected: stb's reader can hang on corrupt files.
+// (first frame only), TGA and PNM (binary P5/P6). Radiance HDR and Photoshop
+// PSD are rejected: stb's readers for them hang or misbehave on corrupt files.
 // Hostile input never aborts, crashes or allocates beyond what the header's
 // dimensions need: every failure is an ErrorCode::kInvalidImage Status.
 #pragma once

@@ -28,4 +28,42 @@ std::optional<JpegSegment> find_jpeg_segment(const uint8_t* bytes, size_t size,
   return std::nullopt;
 }
 
+bool jpeg_huffman_tables_fit(const uint8_t* bytes, size_t size) {
+  auto byte_at = [&](size_t i) -> uint8_t { return i < size ? bytes[i] : 0; };  // stb reads 0 past the end
+  size_t pos = 0;
+  while (pos < size) {
+    if (bytes[pos] != 0xFF) {  // scan data, or garbage stb also skips
+      ++pos;
+      continue;
+    }
+    while (pos < size && bytes[pos] == 0xFF) ++pos;  // the marker's 0xFF and any fill bytes
+    if (pos >= size) return true;
+    const uint8_t marker = bytes[pos++];
+    if (marker == 0xD9) return true;  // end of image: stb reads no further
+    const bool has_length = !(marker == 0x00 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8));
+    if (!has_length) continue;
+    const size_t length = static_cast<size_t>(byte_at(pos) << 8 | byte_at(pos + 1));
+    if (marker != 0xC4) {
+      // Skip the payload; after SOS only its header, then the scan data follows.
+      pos += length;
+      continue;
+    }
+    // A DHT segment: tables of (class/id, 16 code counts, the codes' values)
+    // until its length is used up, read the way stb reads them.
+    pos += 2;
+    int64_t remaining = static_cast<int64_t>(length) - 2;
+    while (remaining > 0) {
+      const uint8_t class_and_id = byte_at(pos);
+      if ((class_and_id >> 4) > 1 || (class_and_id & 15) > 3) return true;  // stb rejects the file
+      size_t codes = 0;
+      for (size_t i = 1; i <= 16; ++i) codes += byte_at(pos + i);
+      if (codes > 256) return false;
+      pos += 17 + codes;
+      remaining -= static_cast<int64_t>(17 + codes);
+    }
+    if (remaining != 0) return true;  // stb rejects the file
+  }
+  return true;
+}
+
 }  // namespace mnw

@@ -8,9 +8,12 @@
 //   from the header's dimensions (StbAllocationCap), so a PNG chunk claiming
 //   2 GiB or a zlib bomb fails with "outofmem" instead of exhausting memory.
 // - STBI_MAX_DIMENSIONS rejects absurd sides before any pixel buffer exists.
-// - Decoding is from memory only. Left out: Softimage PIC (rare) and Radiance
-//   HDR, whose 2.27 reader loops forever on a zero-length RLE run, which any
-//   truncated file produces.
+// - Decoding is from memory only. Left out: Softimage PIC (rare), Radiance
+//   HDR, whose 2.27 reader loops forever on a zero-length RLE run (any
+//   truncated file has one), and Photoshop PSD, whose alpha un-matting
+//   converts out-of-range floats to bytes (undefined behaviour).
+// - decode.cpp checks JPEG Huffman tables and PNM header numbers before stb
+//   sees them (see jpeg_huffman_tables_fit and pnm_header_numbers_fit).
 #pragma once
 
 #include <cstddef>
@@ -18,6 +21,7 @@
 #define STBI_NO_STDIO
 #define STBI_NO_PIC
 #define STBI_NO_HDR
+#define STBI_NO_PSD
 #define STBI_MAX_DIMENSIONS (1 << 20)
 #define STBI_ASSERT(condition) ((void)sizeof(condition))
 #define STBI_MALLOC(size) ::mnw::image_detail::capped_malloc(size)

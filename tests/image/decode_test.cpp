@@ -61,7 +61,6 @@ TEST_CASE("Lossless formats decode to their exact RGB pixels") {
       {"TGA", encode_tga(width, height, 3, rgb), rgb},
       {"PPM", encode_pnm(width, height, 3, rgb), rgb},
       {"PGM", encode_pnm(width, height, 1, grey), rgb_of(grey, 1)},
-      {"PSD", encode_psd(width, height, 3, rgb), rgb},
   };
   for (const Case& c : cases) {
     INFO(c.name);
@@ -173,12 +172,6 @@ TEST_CASE("Alpha is composited over the background, or discarded on request") {
     REQUIRE(image.is_ok());
     CHECK(image->rgb == Bytes{0, 128, 128, 0, 255, 0});
   }
-  SECTION("PSD with an alpha channel") {
-    const Bytes psd_rgba = {255, 0, 0, 255,   0, 255, 0, 0};
-    Result<Image> image = decode(encode_psd(2, 1, 4, psd_rgba), on_teal);
-    REQUIRE(image.is_ok());
-    CHECK(image->rgb == Bytes{255, 0, 0, 0, 128, 128});
-  }
 }
 
 TEST_CASE("Non-images are rejected with a message naming the expected formats") {
@@ -196,6 +189,7 @@ TEST_CASE("Formats stb cannot read are named") {
       {"TIFF", {'I', 'I', 42, 0, 8, 0, 0, 0, 0, 0}},
       {"P1-P4", {'P', '3', '\n', '1', ' ', '1', '\n', '2', '5', '5', '\n', '0', ' ', '0', ' ', '0'}},
       {"Radiance HDR", encode_hdr(2, 1, 3, {0.0f, 0.5f, 1.0f, 4.0f, 1.0f, 0.25f})},
+      {"Photoshop PSD", encode_psd(2, 1, 3, {1, 2, 3, 4, 5, 6})},
   };
   for (const auto& [name, file] : files) {
     INFO(name);
@@ -248,6 +242,23 @@ TEST_CASE("JPEG headers too large for stb still say how large") {
   require_error(decode(jpeg), "image is 65535 x 65535 = 4294.8 megapixels, over the limit of 64.0 megapixels");
 }
 
+TEST_CASE("Headers that would overflow stb's parsing are rejected first") {
+  SECTION("a JPEG Huffman table with more than 256 codes") {
+    // DHT: class 0 id 0, 16 counts of 255 (4080 codes), then values.
+    Bytes dht = {0xFF, 0xC4, 0x10, 0x03, 0x00};  // length 2 + 17 + 4080
+    dht.insert(dht.end(), 16, 255);
+    dht.insert(dht.end(), 4080, 7);
+    const Bytes jpeg = insert_after_soi(encode_jpeg(8, 8, 3, gradient_pixels(8, 8, 3), 90), dht);
+    require_error(decode(jpeg), "corrupt JPEG: a Huffman table declares more than 256 codes");
+  }
+  SECTION("a PNM width of 10 digits") {
+    const std::string header = "P6\n# comment\n4294967296 1\n255\n";
+    Bytes pnm(header.begin(), header.end());
+    pnm.insert(pnm.end(), 12, 0);
+    require_error(decode(pnm), "corrupt PNM header: a number has more than 9 digits");
+  }
+}
+
 TEST_CASE("Zero-sized images are rejected") {
   Bytes png = png_signature();
   append_png_chunk(png, "IHDR", png_ihdr(0, 10, 8, 2));
@@ -297,7 +308,6 @@ TEST_CASE("Truncated and corrupted files never crash the decoder") {
       {"BMP", encode_bmp(width, height, 3, rgb)},
       {"TGA", encode_tga(width, height, 4, rgba)},
       {"GIF", encode_gif(width, height, indices, {{1, 2, 3}, {4, 5, 6}, {7, 8, 9}, {10, 11, 12}}, 2)},
-      {"PSD", encode_psd(width, height, 4, rgba)},
       {"PNM", encode_pnm(width, height, 3, rgb)},
   };
   auto check_outcome = [](const Result<Image>& result) {
