@@ -51,6 +51,20 @@ Status OpContext::expect_per_tensor_quantization(const TensorInfo& t, const char
   if (t.quantization.per_channel()) {
     return unsupported(std::string(role) + " '" + t.name + "' is quantized per channel; only per-tensor is supported here");
   }
+  return expect_zero_points_in_range(t, role);
+}
+
+Status OpContext::expect_zero_points_in_range(const TensorInfo& t, const char* role) const {
+  // TFLite's quantization spec; the kernels' int32 arithmetic relies on it.
+  if (t.dtype != DType::kUInt8 && t.dtype != DType::kInt8) return Status::ok();
+  const int32_t lo = t.dtype == DType::kUInt8 ? 0 : -128;
+  const int32_t hi = t.dtype == DType::kUInt8 ? 255 : 127;
+  for (int32_t z : t.quantization.zero_points) {
+    if (z < lo || z > hi) {
+      return invalid(std::string(role) + " '" + t.name + "' has zero point " + std::to_string(z) + ", outside the " +
+                     dtype_name(t.dtype) + " range");
+    }
+  }
   return Status::ok();
 }
 

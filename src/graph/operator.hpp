@@ -65,8 +65,10 @@ class OpContext {
   Status expect_output_shape(size_t i, const Shape& computed) const;
   // Checks that a tensor is a constant (weights, axes, shapes).
   Status expect_constant(const TensorInfo& t, const char* role) const;
-  // Per-tensor quantization is required (scale > 0).
+  // Per-tensor quantization is required (scale > 0, zero point in range).
   Status expect_per_tensor_quantization(const TensorInfo& t, const char* role) const;
+  // An 8-bit tensor's zero points must lie in its type's range.
+  Status expect_zero_points_in_range(const TensorInfo& t, const char* role) const;
 
  private:
   const Model& model_;

@@ -23,6 +23,7 @@ Status fill_conv_quantization(const OpContext& ctx, int channel_axis, ConvDesc* 
   const Quantization& fq = filter.quantization;
   const bool per_channel = fq.per_channel();
   if (fq.empty()) return ctx.invalid("filter '" + filter.name + "' has no quantization scale");
+  MNW_RETURN_IF_ERROR(ctx.expect_zero_points_in_range(filter, "filter"));
   if (per_channel) {
     if (input.dtype != DType::kInt8) return ctx.unsupported("per-channel quantized filters need int8 activations");
     if (fq.quantized_dimension != channel_axis || static_cast<int>(fq.scales.size()) != out_c) {

@@ -77,6 +77,7 @@ Result<OperatorPtr> create_pad(const OpContext& ctx) {
     out.push_back(input.shape[d] + lo + hi);
   }
   MNW_RETURN_IF_ERROR(ctx.expect_output_shape(0, out));
+  MNW_RETURN_IF_ERROR(ctx.expect_zero_points_in_range(ctx.output(0), "output"));
   const uint8_t fill = input.dtype == DType::kFloat32 ? 0 : static_cast<uint8_t>(ctx.output(0).quantization.zero_point());
   return OperatorPtr(std::make_unique<PadOp>(ctx, before, fill));
 }

@@ -40,7 +40,7 @@ TEMPLATE_TEST_CASE("ADD of equal scales is the exact sum, saturating", "[ops][ad
   const std::vector<TestType> a = all_values<TestType>();
   std::vector<TestType> b;
   for (size_t i = 0; i < a.size(); ++i) b.push_back(static_cast<TestType>(a[(i * 37 + 11) % a.size()]));
-  const int32_t za = 10, zb = -7, zout = 3;
+  const int32_t za = 10, zb = 7, zout = 3;
   const auto out = run_model<TestType, TestType>(
       add_model<TestType>({{256}, 0.5f, za}, {{256}, 0.5f, zb}, {{256}, 0.5f, zout}), {a, b});
   REQUIRE(out.size() == 256);
@@ -56,7 +56,7 @@ TEMPLATE_TEST_CASE("ADD of equal scales is the exact sum, saturating", "[ops][ad
 
 TEMPLATE_TEST_CASE("ADD of different scales is the real sum within one quantum", "[ops][add]", uint8_t, int8_t) {
   // Every pair of values: a is 256x1 and b is 1x256, broadcast to 256x256.
-  const Operand a{{256, 1}, 0.1f, 17}, b{{1, 256}, 0.37f, -20}, out{{256, 256}, 0.25f, 5};
+  const Operand a{{256, 1}, 0.1f, 17}, b{{1, 256}, 0.37f, 20}, out{{256, 256}, 0.25f, 5};
   const auto values = all_values<TestType>();
   const auto sum = run_model<TestType, TestType>(add_model<TestType>(a, b, out), {values, values});
   REQUIRE(sum.size() == 256 * 256);
@@ -173,6 +173,12 @@ TEST_CASE("ADD rejects operands it cannot add", "[ops][add]") {
     const Status s = load_error(m);
     CHECK(s.code() == ErrorCode::kInvalidModel);
     CHECK_THAT(s.message(), ContainsSubstring("ADD") && ContainsSubstring("quantization"));
+  }
+  SECTION("a zero point outside the element type's range") {
+    // (q - zero_point) << 20 would overflow int32.
+    const Status s = load_error(add_model<uint8_t>(q, {q.shape, 0.5f, 4653056}, q));
+    CHECK(s.code() == ErrorCode::kInvalidModel);
+    CHECK_THAT(s.message(), ContainsSubstring("ADD") && ContainsSubstring("'b'") && ContainsSubstring("zero point 4653056"));
   }
   SECTION("a third input") {
     ModelBuilder m;

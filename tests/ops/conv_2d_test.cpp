@@ -328,6 +328,12 @@ TEST_CASE("CONV_2D rejects nodes it cannot run", "[ops][conv_2d]") {
     CHECK(s.code() == ErrorCode::kInvalidModel);
     CHECK_THAT(s.message(), ContainsSubstring("CONV_2D") && ContainsSubstring("larger than"));
   }
+  SECTION("a filter zero point outside the element type's range") {
+    c.filter_zp = 256;
+    const Status s = load_error(conv_model(c));
+    CHECK(s.code() == ErrorCode::kInvalidModel);
+    CHECK_THAT(s.message(), ContainsSubstring("CONV_2D") && ContainsSubstring("'filter'") && ContainsSubstring("zero point 256"));
+  }
   SECTION("per-channel scales on uint8") {
     c.filter_scales = {1.0f, 0.5f, 0.25f};
     const Status s = load_error(conv_model(c));

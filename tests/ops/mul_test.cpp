@@ -34,7 +34,7 @@ TEMPLATE_TEST_CASE("MUL with unit rescale is the exact product, saturating", "[o
   const std::vector<TestType> a = all_values<TestType>();
   std::vector<TestType> b;
   for (size_t i = 0; i < a.size(); ++i) b.push_back(static_cast<TestType>(std::numeric_limits<TestType>::min() + i % 7));
-  const int32_t za = 2, zb = std::numeric_limits<TestType>::min() + 3, zout = -1;
+  const int32_t za = 2, zb = std::numeric_limits<TestType>::min() + 3, zout = 1;
   const auto out = run_model<TestType, TestType>(
       mul_model<TestType>({{256}, 0.5f, za}, {{256}, 0.5f, zb}, {{256}, 0.25f, zout}), {a, b});
   REQUIRE(out.size() == 256);
@@ -47,7 +47,7 @@ TEMPLATE_TEST_CASE("MUL with unit rescale is the exact product, saturating", "[o
 }
 
 TEMPLATE_TEST_CASE("MUL of other scales is the real product within one quantum", "[ops][mul]", uint8_t, int8_t) {
-  const Operand a{{256, 1}, 0.05f, 10}, b{{1, 256}, 0.0078125f, -3}, out{{256, 256}, 0.07f, 1};
+  const Operand a{{256, 1}, 0.05f, 10}, b{{1, 256}, 0.0078125f, 3}, out{{256, 256}, 0.07f, 1};
   const auto values = all_values<TestType>();
   const auto product = run_model<TestType, TestType>(mul_model<TestType>(a, b, out), {values, values});
   REQUIRE(product.size() == 256 * 256);
@@ -117,6 +117,12 @@ TEST_CASE("MUL rejects operands it cannot multiply", "[ops][mul]") {
     const Status s = load_error(mul_model<uint8_t>({{1, 4, 4, 8}, 1.0f, 0}, {{1, 1, 1, 3}, 1.0f, 0}, {{1, 4, 4, 8}, 1.0f, 0}));
     CHECK(s.code() == ErrorCode::kInvalidModel);
     CHECK_THAT(s.message(), ContainsSubstring("MUL") && ContainsSubstring("do not broadcast"));
+  }
+  SECTION("a zero point outside the element type's range") {
+    const Status s = load_error(mul_model<int8_t>({{4}, 1.0f, 0}, {{4}, 1.0f, 0}, {{4}, 1.0f, -129}));
+    CHECK(s.code() == ErrorCode::kInvalidModel);
+    CHECK_THAT(s.message(), ContainsSubstring("MUL") && ContainsSubstring("'product'") && ContainsSubstring("-129") &&
+                                ContainsSubstring("int8 range"));
   }
   SECTION("a zero scale") {
     const Status s = load_error(mul_model<uint8_t>({{4}, 0.0f, 0}, {{4}, 1.0f, 0}, {{4}, 1.0f, 0}));

@@ -86,6 +86,11 @@ TEST_CASE("PAD rejects malformed nodes", "[ops][pad]") {
     CHECK(s.code() == ErrorCode::kUnsupported);
     CHECK_THAT(s.message(), ContainsSubstring("PAD") && ContainsSubstring("rank 5"));
   }
+  SECTION("an output zero point that no uint8 border can hold") {
+    const Status s = load_error(pad_model(tfl::kUInt8, {2}, {1, 1}, {4}, per_tensor(0.1f, 300)));
+    CHECK(s.code() == ErrorCode::kInvalidModel);
+    CHECK_THAT(s.message(), ContainsSubstring("PAD") && ContainsSubstring("zero point 300"));
+  }
   SECTION("a declared output shape that is not the padded shape") {
     const Status s = load_error(pad_model(tfl::kUInt8, {2, 2}, {1, 1, 1, 1}, {4, 3}, per_tensor(0.1f, 0)));
     CHECK(s.code() == ErrorCode::kInvalidModel);

@@ -33,7 +33,7 @@ TEMPLATE_TEST_CASE("SUB of equal scales is the exact difference, saturating", "[
   const std::vector<TestType> a = all_values<TestType>();
   std::vector<TestType> b;
   for (size_t i = 0; i < a.size(); ++i) b.push_back(a[a.size() - 1 - i]);  // a - b spans the whole range
-  const int32_t za = -4, zb = 9, zout = 2;
+  const int32_t za = 4, zb = 9, zout = 2;
   const auto out = run_model<TestType, TestType>(
       sub_model<TestType>({{16, 16}, 0.2f, za}, {{16, 16}, 0.2f, zb}, {{16, 16}, 0.2f, zout}), {a, b});
   REQUIRE(out.size() == 256);
@@ -52,7 +52,7 @@ TEMPLATE_TEST_CASE("SUB of equal scales is the exact difference, saturating", "[
 
 TEMPLATE_TEST_CASE("SUB of different scales is the real difference within one quantum", "[ops][sub]", uint8_t,
                    int8_t) {
-  const Operand a{{256, 1}, 0.02f, 3}, b{{1, 256}, 0.011f, -1}, out{{256, 256}, 0.03f, -2};
+  const Operand a{{256, 1}, 0.02f, 3}, b{{1, 256}, 0.011f, 1}, out{{256, 256}, 0.03f, 2};
   const auto values = all_values<TestType>();
   const auto diff = run_model<TestType, TestType>(sub_model<TestType>(a, b, out), {values, values});
   REQUIRE(diff.size() == 256 * 256);

@@ -9,12 +9,13 @@ static_assert(std::endian::native == std::endian::little, "FlatBuffers are littl
 // --- FlatBufferWriter ------------------------------------------------------------
 
 void FlatBufferWriter::prepend(const void* data, size_t n) {
+  if (n == 0) return;
   if (head_ < n) {
     // Grow at the front: the content moves to the end of a larger buffer.
     const size_t used = size();
     const size_t capacity = std::max<size_t>(2 * bytes_.size(), used + n + 256);
     std::vector<uint8_t> grown(capacity);
-    std::memcpy(grown.data() + capacity - used, bytes_.data() + head_, used);
+    if (used > 0) std::memcpy(grown.data() + capacity - used, bytes_.data() + head_, used);
     bytes_ = std::move(grown);
     head_ = capacity - used;
   }
