@@ -22,8 +22,8 @@ Result<OperatorPtr> create_logistic(const OpContext& ctx) {
   return OperatorPtr(std::make_unique<LookupTableOp>(ctx, [&](int32_t x) {
     const float real = input_scale * static_cast<float>(x - input_zero_point);
     const float sigmoid = 1.0f / (1.0f + std::exp(-real));
-    const int32_t q = static_cast<int32_t>(std::round(sigmoid * inverse_output_scale) + static_cast<float>(output_zero_point));
-    return std::clamp(q, range.min, range.max);
+    return truncate_and_clamp(std::round(sigmoid * inverse_output_scale) + static_cast<float>(output_zero_point),
+                              range.min, range.max);
   }));
 }
 

@@ -84,7 +84,7 @@ Result<OperatorPtr> create_mean(const OpContext& ctx) {
   const int32_t input_zero_point = input.quantization.zero_point();
   float shifted_zero_point = static_cast<float>(input_zero_point) * input_scale / output_scale;
   shifted_zero_point = shifted_zero_point > 0 ? shifted_zero_point + 0.5f : shifted_zero_point - 0.5f;
-  const int32_t bias = output.quantization.zero_point() - static_cast<int32_t>(shifted_zero_point);
+  const int32_t bias = output.quantization.zero_point() - truncate_and_clamp(shifted_zero_point, -(1 << 30), 1 << 30);
   const float real = input_scale / (static_cast<float>(count) * output_scale);
   const QuantizedMultiplier m = quantize_multiplier(static_cast<double>(real));
   if (input.dtype == DType::kUInt8) return OperatorPtr(std::make_unique<SpatialMeanOp<uint8_t>>(ctx, m, bias));

@@ -19,7 +19,9 @@ ClampRange activation_range(Activation activation, const TensorInfo& output) {
   const float scale = output.quantization.scale();
   const int32_t zero_point = output.quantization.zero_point();
   // TFLite rounds f / scale in float (TfLiteRound = std::round on float).
-  auto quantize = [&](float f) { return zero_point + static_cast<int32_t>(std::round(f / scale)); };
+  auto quantize = [&](float f) {
+    return zero_point + truncate_and_clamp(std::round(f / scale), type.min - zero_point, type.max - zero_point);
+  };
   switch (activation) {
     case Activation::kNone: return type;
     case Activation::kRelu: return {std::max(type.min, quantize(0.0f)), type.max};

@@ -2,6 +2,7 @@
 // and the real multipliers TFLite derives from tensor scales.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "core/fixed_point.hpp"
@@ -16,6 +17,15 @@ struct ClampRange {
 
 // Full range of a uint8/int8 tensor type.
 ClampRange dtype_range(DType dtype);
+
+// clamp(truncate(v), lo, hi) for any float. Converting a float outside
+// int32's range (or NaN) to an integer is undefined, and extreme scales make
+// such floats, so the clamp starts in float; NaN gives lo.
+inline int32_t truncate_and_clamp(float v, int32_t lo, int32_t hi) {
+  if (!(v > -2147483648.0f)) return lo;
+  if (!(v < 2147483648.0f)) return hi;
+  return std::clamp(static_cast<int32_t>(v), lo, hi);
+}
 
 // The clamp a fused activation adds on a quantized output (TFLite's
 // CalculateActivationRangeQuantized): the activation's bounds quantized with

@@ -39,9 +39,10 @@ class SoftmaxOp final : public Operator {
         const float scaled = exp_of_distance_[static_cast<size_t>(max_value - in[i])] * inverse;
         // TFLite rounds uint8 outputs by truncating scaled + 0.5 (non-negative)
         // and int8 outputs with round().
-        const int32_t q = std::is_same_v<T, uint8_t> ? static_cast<int32_t>(scaled + 0.5f) + output_zero_point_
-                                                     : static_cast<int32_t>(std::round(scaled)) + output_zero_point_;
-        out[i] = static_cast<T>(std::clamp(q, range.min, range.max));
+        const float rounded = std::is_same_v<T, uint8_t> ? scaled + 0.5f : std::round(scaled);
+        out[i] = static_cast<T>(
+            truncate_and_clamp(rounded, range.min - output_zero_point_, range.max - output_zero_point_) +
+            output_zero_point_);
       }
     }
   }

@@ -108,6 +108,19 @@ TEST_CASE("AVERAGE_POOL_2D clamps to its fused activation's range", "[ops][avera
   }
 }
 
+TEST_CASE("AVERAGE_POOL_2D with RELU6 beyond the type's range keeps only the type's bound", "[ops][average_pool_2d]") {
+  // With scale 1e-30, 6.0 is 6e30 quanta: far outside int32, let alone uint8.
+  Pool2DOptions o;
+  o.activation = tfl::act::kRelu6;
+  const auto values = all_values<uint8_t>();
+  const auto out =
+      run_model<uint8_t, uint8_t>(pool_model<uint8_t>({1, 16, 16, 1}, {1, 16, 16, 1}, o, 1e-30f, 10), {values});
+  for (size_t i = 0; i < values.size(); ++i) {
+    INFO("input " << int{values[i]});
+    CHECK(out[i] == std::max<int32_t>(values[i], 10));
+  }
+}
+
 TEST_CASE("AVERAGE_POOL_2D rejects malformed nodes", "[ops][average_pool_2d]") {
   Pool2DOptions o;
   o.filter_w = o.filter_h = 2;

@@ -46,6 +46,14 @@ TEMPLATE_TEST_CASE("LOGISTIC is the sigmoid within one quantum for every input",
   CHECK(max_error <= 1);
 }
 
+TEST_CASE("LOGISTIC with a degenerate output scale saturates instead of overflowing", "[ops][logistic]") {
+  ModelBuilder m;
+  const int x = m.tensor("x", tfl::kInt8, {256}, per_tensor(0.1f, 0));
+  const int y = m.tensor("sigmoid", tfl::kInt8, {256}, per_tensor(1e-40f, -128));
+  add_single_op(m, tfl::op::kLogistic, {x}, y);
+  CHECK(run_model<int8_t, int8_t>(m, {all_values<int8_t>()}) == std::vector<int8_t>(256, 127));
+}
+
 TEST_CASE("LOGISTIC rejects malformed nodes", "[ops][logistic]") {
   SECTION("a declared output shape that differs from the input's") {
     const Status s = load_error(logistic_model<uint8_t>(0.1f, 128, {16, 16}));

@@ -71,6 +71,15 @@ TEMPLATE_TEST_CASE("MEAN rescales to the output quantization within one quantum"
   }
 }
 
+TEST_CASE("MEAN with an absurd scale ratio saturates instead of overflowing", "[ops][mean]") {
+  // input_scale / output_scale = 1e60: the zero-point correction is infinite
+  // in float and the multiplier flushes to zero.
+  const auto out = run_model<uint8_t, uint8_t>(
+      mean_model<uint8_t>({1, 2, 2, 2}, {1, 2}, {1, 2}, false, {1e30f, 5}, {1e-30f, 3}),
+      {std::vector<uint8_t>{1, 2, 3, 4, 5, 6, 7, 8}});
+  CHECK(out == std::vector<uint8_t>{0, 0});
+}
+
 TEST_CASE("MEAN rejects what it does not compute", "[ops][mean]") {
   SECTION("a mean over channels") {
     const Status s = load_error(mean_model<uint8_t>({1, 2, 2, 3}, {3}, {1, 2, 2}, false));

@@ -101,6 +101,16 @@ TEST_CASE("SOFTMAX beta scales the logits", "[ops][softmax]") {
   CHECK(with_beta != unscaled);
 }
 
+TEST_CASE("SOFTMAX with a degenerate output scale saturates instead of overflowing", "[ops][softmax]") {
+  // 1 / (sum * 1e-40) is infinite in float; converting it to an integer
+  // would be undefined.
+  ModelBuilder m;
+  const int x = m.tensor("logits", tfl::kUInt8, {1, 3}, per_tensor(0.1f, 0));
+  const int y = m.tensor("probabilities", tfl::kUInt8, {1, 3}, per_tensor(1e-40f, 0));
+  add_single_op(m, tfl::op::kSoftmax, {x}, y, SoftmaxOptions{1.0f});
+  CHECK(run_model<uint8_t, uint8_t>(m, {std::vector<uint8_t>{0, 1, 255}}) == std::vector<uint8_t>{255, 255, 255});
+}
+
 TEST_CASE("SOFTMAX rejects malformed nodes", "[ops][softmax]") {
   SECTION("a beta that is not finite") {
     const float beta = GENERATE(std::numeric_limits<float>::infinity(), std::numeric_limits<float>::quiet_NaN());
