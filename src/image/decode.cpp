@@ -164,9 +164,9 @@ std::optional<Dimensions> declared_dimensions(Format format, const uint8_t* byte
 }
 
 // The largest single allocation stb may make to decode an image of this size:
-// 16 bytes per pixel (4 float channels for HDR, or 16-bit RGBA PNG rows with
-// zlib's doubling), with room for JPEG's MCU padding, a compressed copy of
-// the file, and fixed-size decoder state.
+// 16 bytes per pixel (16-bit RGBA PNG data, 8 bytes per pixel, in a zlib
+// buffer that grows by doubling), with room for JPEG's MCU padding, a copy of
+// the compressed data, and fixed-size decoder state.
 size_t decode_allocation_cap(int width, int height, size_t file_size) {
   const uint64_t padded_pixels = (static_cast<uint64_t>(width) + 32) * (static_cast<uint64_t>(height) + 32);
   const uint64_t cap = 16 * padded_pixels + 2 * static_cast<uint64_t>(file_size) + (uint64_t{1} << 20);
