@@ -1,6 +1,9 @@
 #include "ops/conv_common.hpp"
 
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "core/fixed_point.hpp"
 #include "ops/quantized_params.hpp"
@@ -38,12 +41,14 @@ Status fill_conv_quantization(const OpContext& ctx, int channel_axis, ConvDesc* 
   const size_t count = static_cast<size_t>(fshape.element_count());
   const size_t channel_stride = channel_axis == 0 ? count / static_cast<size_t>(out_c) : 1;
   desc->filter.resize(count);
+  std::vector<int64_t> weight_magnitude(static_cast<size_t>(out_c), 0);  // sum of |w - zp| per channel
   for (size_t i = 0; i < count; ++i) {
     const size_t c = channel_axis == 0 ? i / channel_stride : i % static_cast<size_t>(out_c);
     const int32_t zp = fq.zero_points.size() > 1 ? fq.zero_points[c] : fq.zero_point();
     const int32_t w = filter.dtype == DType::kUInt8 ? static_cast<int32_t>(filter.data[i])
                                                     : static_cast<int32_t>(static_cast<int8_t>(filter.data[i]));
     desc->filter[i] = static_cast<int16_t>(w - zp);
+    weight_magnitude[c] += std::abs(w - zp);
   }
 
   desc->bias.assign(static_cast<size_t>(out_c), 0);
@@ -74,6 +79,20 @@ Status fill_conv_quantization(const OpContext& ctx, int channel_axis, ConvDesc* 
     const QuantizedMultiplier m = quantize_multiplier(real);
     desc->multiplier[static_cast<size_t>(c)] = m.mantissa;
     desc->exponent[static_cast<size_t>(c)] = m.exponent;
+    // Every kernel accumulates in int32: the reference ones bias + sum (x -
+    // x_zp) * w, the SIMD ones fold x_zp * sum w into the bias and add x * w
+    // (|x|, |x_zp| <= 255 with zero points in range). Then a multiplier
+    // above 1 shifts left before rounding down. Refuse channels whose
+    // partial sums or shifted value could leave int32 (with room for the
+    // output zero point); real models stay far below.
+    const double bound = (std::abs(static_cast<double>(desc->bias[static_cast<size_t>(c)])) +
+                          510.0 * static_cast<double>(weight_magnitude[static_cast<size_t>(c)])) *
+                         std::ldexp(1.0, std::max(m.exponent, 0));
+    if (bound >= 2147483648.0 - 256.0) {
+      return ctx.unsupported("output channel " + std::to_string(c) + ": bias " +
+                             std::to_string(desc->bias[static_cast<size_t>(c)]) +
+                             " and weights could overflow the 32-bit accumulator");
+    }
   }
 
   desc->dtype = input.dtype;

@@ -355,6 +355,21 @@ TEST_CASE("CONV_2D rejects nodes it cannot run", "[ops][conv_2d]") {
     CHECK(s.code() == ErrorCode::kInvalidModel);
     CHECK_THAT(s.message(), ContainsSubstring("CONV_2D") && ContainsSubstring("'bias'") && ContainsSubstring("2 values"));
   }
+  SECTION("a bias that overflows the 32-bit accumulator") {
+    // A mutated file: 2147480694 plus a few products wrapped around int32.
+    c.bias = {1, 2147480694, 3};
+    const Status s = load_error(conv_model(c));
+    CHECK(s.code() == ErrorCode::kUnsupported);
+    CHECK_THAT(s.message(), ContainsSubstring("CONV_2D") && ContainsSubstring("output channel 1") &&
+                                ContainsSubstring("overflow the 32-bit accumulator"));
+  }
+  SECTION("a multiplier so large the shifted accumulator leaves int32") {
+    c.filter_scales = {1e12f};
+    c.bias = {100000, 0, 0};
+    const Status s = load_error(conv_model(c));
+    CHECK(s.code() == ErrorCode::kUnsupported);
+    CHECK_THAT(s.message(), ContainsSubstring("CONV_2D") && ContainsSubstring("output channel 0"));
+  }
   SECTION("an int8 bias") {
     ModelBuilder m = conv_model(c);
     const int bias = m.constant_of<int8_t>("bias", tfl::kInt8, {3}, {1, 2, 3}, per_tensor(1.0f, 0));

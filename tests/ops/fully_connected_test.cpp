@@ -256,6 +256,21 @@ TEST_CASE("FULLY_CONNECTED rejects nodes it cannot run", "[ops][fully_connected]
     CHECK(s.code() == ErrorCode::kInvalidModel);
     CHECK_THAT(s.message(), ContainsSubstring("FULLY_CONNECTED") && ContainsSubstring("1x2"));
   }
+  SECTION("a bias that overflows the 32-bit accumulator") {
+    c.bias = {-2147483647 - 1, 0};
+    const Status s = load_error(fc_model(c));
+    CHECK(s.code() == ErrorCode::kUnsupported);
+    CHECK_THAT(s.message(), ContainsSubstring("FULLY_CONNECTED") && ContainsSubstring("output channel 0") &&
+                                ContainsSubstring("overflow"));
+  }
+  SECTION("the largest bias that cannot overflow still runs") {
+    // |bias| + 510 * sum |w| = 2^31 - 257: the sums stay inside int32 on every path.
+    c.int8 = true;
+    c.weights = {1, 1, 1, 1, 0, 0, 0, 0};
+    c.bias = {2147483647 - 256 - 2040, 0};
+    c.out_scale = 1e9f;
+    for (KernelPath path : kBothKernelPaths) CHECK(run_fc(c, {127, 127, 127, 127}, path) == std::vector<int32_t>{2, 0});
+  }
   SECTION("a bias of the wrong length") {
     c.bias = {1, 2};
     ModelBuilder m = fc_model(c);
