@@ -1,5 +1,6 @@
 // The SIMD requantization against the reference arithmetic of
-// core/fixed_point.hpp, on edge and random accumulators, every exponent.
+// core/fixed_point.hpp and reference::requantize: every exponent, edge and
+// random accumulators over the whole int32 range, every epilogue.
 #include <catch_amalgamated.hpp>
 
 #include <array>
@@ -24,19 +25,21 @@ using mnw::simd::kLanes;
 constexpr int32_t kMin = std::numeric_limits<int32_t>::min();
 constexpr int32_t kMax = std::numeric_limits<int32_t>::max();
 
-I32 requantize(const mnw::simd::Requantizer& rq, I32 acc, size_t c) {
-  const mnw::simd::RequantView view = rq.view();
-  switch (rq.epilogue()) {
-    case Epilogue::kDoubleRounding: return mnw::simd::requantize<Epilogue::kDoubleRounding>(view, acc, c);
-    case Epilogue::kSingleRounding: return mnw::simd::requantize<Epilogue::kSingleRounding>(view, acc, c);
-    case Epilogue::kScalar: return mnw::simd::requantize<Epilogue::kScalar>(view, acc, c);
+I32 scale(Epilogue e, const mnw::simd::RequantView& q, I32 acc, size_t c) {
+  switch (e) {
+    case Epilogue::kDoubleRounding: return mnw::simd::scale<Epilogue::kDoubleRounding>(q, acc, c);
+    case Epilogue::kSingleRounding: return mnw::simd::scale<Epilogue::kSingleRounding>(q, acc, c);
+    case Epilogue::kDoubleRoundingPerTensor: return mnw::simd::scale<Epilogue::kDoubleRoundingPerTensor>(q, acc, c);
+    case Epilogue::kSingleRoundingPerTensor: return mnw::simd::scale<Epilogue::kSingleRoundingPerTensor>(q, acc, c);
+    case Epilogue::kScalar: return mnw::simd::scale<Epilogue::kScalar>(q, acc, c);
   }
   return acc;
 }
 
-// Powers of two, their neighbours and midpoints, both signs, the extremes:
-// where the products and shifts round or overflow.
-std::vector<int32_t> edge_accumulators() {
+// Powers of two, their neighbours and midpoints, both signs, the extremes
+// (where products and shifts round or overflow), random values and a sweep
+// over the whole int32 range.
+std::vector<int32_t> accumulators(mnw::test::Prng& rng) {
   std::vector<int32_t> v{0, 1, -1, kMin, kMin + 1, kMax, kMax - 1};
   for (int k = 1; k < 31; ++k) {
     const int64_t p = int64_t{1} << k;
@@ -45,65 +48,85 @@ std::vector<int32_t> edge_accumulators() {
       v.push_back(static_cast<int32_t>(-x));
     }
   }
+  for (int i = 0; i < 4096; ++i) v.push_back(static_cast<int32_t>(rng.next()));
+  for (int64_t x = kMin; x <= kMax; x += (int64_t{1} << 32) / 4096 + 7) v.push_back(static_cast<int32_t>(x));
   return v;
 }
 
-// Requires the SIMD result for every accumulator and channel of `d` to equal
-// reference::requantize; `expected` is the epilogue the constants must select.
-void check(const ConvDesc& d, Epilogue expected, mnw::test::Prng& rng) {
-  const mnw::simd::Requantizer rq(d, d.multiplier.size());
-  REQUIRE(rq.epilogue() == expected);
-  std::vector<int32_t> accumulators = edge_accumulators();
-  for (int i = 0; i < 4096; ++i) accumulators.push_back(static_cast<int32_t>(rng.next()));
-  // A sweep over the whole int32 range.
-  for (int64_t x = kMin; x <= kMax; x += (int64_t{1} << 32) / 4096 + 7) accumulators.push_back(static_cast<int32_t>(x));
-
-  alignas(64) int32_t lanes[kLanes], out[kLanes];
+// Calls check(lanes, c, out) for every vector of accumulators and channel block.
+template <class Check>
+void for_each_vector(const ConvDesc& d, const std::vector<int32_t>& values, Check check) {
+  alignas(64) int32_t lanes[kLanes];
   for (size_t c = 0; c < d.multiplier.size(); c += kLanes) {
-    for (size_t first = 0; first < accumulators.size(); first += kLanes) {
-      for (size_t i = 0; i < kLanes; ++i) lanes[i] = accumulators[(first + i) % accumulators.size()];
-      requantize(rq, I32::load_aligned(lanes), c).store_aligned(out);
-      for (size_t i = 0; i < kLanes; ++i) {
-        const int32_t want = mnw::reference::requantize(d, lanes[i], static_cast<int>(c + i));
-        if (out[i] != want) {
-          FAIL("accumulator " << lanes[i] << ", multiplier " << d.multiplier[c + i] << ", exponent "
-                              << d.exponent[c + i] << ": reference " << want << ", simd " << out[i]);
-        }
-      }
+    for (size_t first = 0; first < values.size(); first += kLanes) {
+      for (size_t i = 0; i < kLanes; ++i) lanes[i] = values[(first + i) % values.size()];
+      check(lanes, c);
     }
   }
 }
 
-ConvDesc unclamped_desc(Rounding rounding, size_t channels) {
+// scale() with epilogue `e` against the fixed-point multiply, lane by lane.
+void check_scale(const ConvDesc& d, Epilogue e, mnw::test::Prng& rng) {
+  const mnw::simd::Requantizer rq(d, d.multiplier.size());
+  const mnw::simd::RequantView q = rq.view();
+  alignas(64) int32_t out[kLanes];
+  for_each_vector(d, accumulators(rng), [&](const int32_t* lanes, size_t c) {
+    scale(e, q, I32::load_aligned(lanes), c).store_aligned(out);
+    for (size_t i = 0; i < kLanes; ++i) {
+      const int32_t m = d.multiplier[c + i], x = d.exponent[c + i];
+      const int32_t want = d.rounding == Rounding::kSingle ? mnw::multiply_by_quantized_multiplier_single_round(lanes[i], m, x)
+                                                           : mnw::multiply_by_quantized_multiplier(lanes[i], m, x);
+      if (out[i] != want) {
+        FAIL("accumulator " << lanes[i] << ", multiplier " << m << ", exponent " << x << ", epilogue "
+                            << static_cast<int>(e) << ": reference " << want << ", simd " << out[i]);
+      }
+    }
+  });
+}
+
+ConvDesc desc_with(Rounding rounding, size_t channels) {
   ConvDesc d;
   d.rounding = rounding;
-  d.output_zero_point = 0;
-  d.activation_min = kMin;
-  d.activation_max = kMax;
   d.multiplier.resize(channels);
   d.exponent.resize(channels);
   return d;
 }
 
+Epilogue per_channel(Rounding r) {
+  return r == Rounding::kSingle ? Epilogue::kSingleRounding : Epilogue::kDoubleRounding;
+}
+Epilogue per_tensor(Rounding r) {
+  return r == Rounding::kSingle ? Epilogue::kSingleRoundingPerTensor : Epilogue::kDoubleRoundingPerTensor;
+}
+
 }  // namespace
 
-TEST_CASE("simd requantize: every exponent, edge and random accumulators", "[kernels]") {
+TEST_CASE("simd requantize: every exponent, every epilogue, whole int32 range", "[kernels]") {
   for (const Rounding rounding : {Rounding::kDouble, Rounding::kSingle}) {
     CAPTURE(rounding == Rounding::kSingle);
     mnw::test::Prng rng(7);
     for (int e = -31; e <= 4; ++e) {
       CAPTURE(e);
-      // Mantissa extremes (2^30 makes every odd product a tie), zero, random.
-      ConvDesc d = unclamped_desc(rounding, 2 * kLanes);
-      for (size_t c = 0; c < d.multiplier.size(); ++c) {
-        d.multiplier[c] = std::array<int32_t, 4>{1 << 30, kMax, 0, static_cast<int32_t>(rng.between(1 << 30, kMax))}[c % 4];
-        d.exponent[c] = e;
+      // Mantissa extremes (2^30 makes every odd product a tie), zero, random;
+      // one per tensor, then all of them across the channels.
+      const int32_t random = static_cast<int32_t>(rng.between(1 << 30, kMax));
+      for (const int32_t mantissa : {1 << 30, kMax, 0, random, -1}) {
+        ConvDesc d = desc_with(rounding, 2 * kLanes);
+        for (size_t c = 0; c < d.multiplier.size(); ++c) {
+          d.multiplier[c] = mantissa >= 0 ? mantissa : std::array<int32_t, 4>{1 << 30, kMax, 0, random}[c % 4];
+          d.exponent[c] = e;
+        }
+        CAPTURE(mantissa);
+        const Epilogue chosen = mnw::simd::Requantizer(d, d.multiplier.size()).epilogue();
+        if (e > 0 || e < -30) {
+          CHECK(chosen == Epilogue::kScalar);
+        } else {
+          CHECK(chosen == (e < 0 && mantissa >= 0 ? per_tensor(rounding) : per_channel(rounding)));
+          check_scale(d, per_channel(rounding), rng);
+          if (chosen != per_channel(rounding)) check_scale(d, chosen, rng);
+        }
+        check_scale(d, Epilogue::kScalar, rng);
       }
-      const bool vector = e <= 0 && e >= -30;
-      check(d, !vector                          ? Epilogue::kScalar
-               : rounding == Rounding::kDouble ? Epilogue::kDoubleRounding
-                                               : Epilogue::kSingleRounding,
-            rng);
     }
   }
 }
@@ -111,28 +134,50 @@ TEST_CASE("simd requantize: every exponent, edge and random accumulators", "[ker
 TEST_CASE("simd requantize: per-channel exponents mixed in one vector", "[kernels]") {
   mnw::test::Prng rng(11);
   for (const Rounding rounding : {Rounding::kDouble, Rounding::kSingle}) {
-    ConvDesc d = unclamped_desc(rounding, 4 * kLanes);
+    ConvDesc d = desc_with(rounding, 4 * kLanes);
     for (size_t c = 0; c < d.multiplier.size(); ++c) {
       d.multiplier[c] = static_cast<int32_t>(rng.between(1 << 30, kMax));
       d.exponent[c] = static_cast<int32_t>(rng.between(-30, 0));
     }
     d.exponent[0] = 0;
     d.exponent[1] = -1;
-    check(d, rounding == Rounding::kDouble ? Epilogue::kDoubleRounding : Epilogue::kSingleRounding, rng);
+    CHECK(mnw::simd::Requantizer(d, d.multiplier.size()).epilogue() == per_channel(rounding));
+    check_scale(d, per_channel(rounding), rng);
   }
 }
 
-TEST_CASE("simd requantize: output zero point and clamp", "[kernels]") {
+TEMPLATE_TEST_CASE("simd requantize: output zero point, clamp and narrowing", "[kernels]", uint8_t, int8_t) {
+  using T = TestType;
+  constexpr int32_t lowest = std::numeric_limits<T>::min(), highest = std::numeric_limits<T>::max();
   mnw::test::Prng rng(13);
-  ConvDesc d = unclamped_desc(Rounding::kDouble, 2 * kLanes);
-  for (size_t c = 0; c < d.multiplier.size(); ++c) {
-    d.multiplier[c] = static_cast<int32_t>(rng.between(1 << 30, kMax));
-    d.exponent[c] = static_cast<int32_t>(rng.between(-20, -8));
+  const std::vector<int32_t> values = accumulators(rng);
+  for (const auto& [zp, lo, hi] : std::vector<std::array<int32_t, 3>>{
+           {lowest, lowest, highest}, {highest, lowest, highest}, {0, 0, 6}, {3, lowest + 1, highest - 1},
+           {lowest + 7, lowest + 7, lowest + 100}, {-1, -3, 3}}) {
+    if (zp < lowest || lo < lowest) continue;
+    CAPTURE(zp, lo, hi);
+    ConvDesc d = desc_with(Rounding::kDouble, 2 * kLanes);
+    for (size_t c = 0; c < d.multiplier.size(); ++c) {
+      d.multiplier[c] = static_cast<int32_t>(rng.between(1 << 30, kMax));
+      d.exponent[c] = static_cast<int32_t>(rng.between(-30, -1));
+    }
+    d.output_zero_point = zp;
+    d.activation_min = lo;
+    d.activation_max = hi;
+    const mnw::simd::Requantizer rq(d, d.multiplier.size());
+    const mnw::simd::RequantView q = rq.view();
+    const mnw::simd::OutputClamp<T> clamp(rq);
+    alignas(64) T out[4 * kLanes];
+    for_each_vector(d, values, [&](const int32_t* lanes, size_t c) {
+      const I32 scaled = mnw::simd::scale<Epilogue::kDoubleRounding>(q, I32::load_aligned(lanes), c);
+      const mnw::simd::I16 with_zero_point = mnw::simd::add_zero_point(q, scaled, scaled);
+      clamp(with_zero_point, with_zero_point).store_aligned(out);
+      for (size_t i = 0; i < kLanes; ++i) {
+        const int32_t want = mnw::reference::requantize(d, lanes[i], static_cast<int>(c + i));
+        if (out[i] != want) FAIL("accumulator " << lanes[i] << ": reference " << want << ", simd " << int{out[i]});
+      }
+    });
   }
-  d.output_zero_point = 3;
-  d.activation_min = 0;
-  d.activation_max = 170;
-  check(d, Epilogue::kDoubleRounding, rng);
 }
 
 #endif

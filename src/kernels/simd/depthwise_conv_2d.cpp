@@ -12,10 +12,107 @@
 namespace mnw::simd {
 namespace {
 
-constexpr size_t kBlock = kLanes16;  // channels per block: one widened load
-constexpr int kMaxTaps = 64;         // tap pointers live on the stack
+constexpr size_t kGroup = kLanes16;      // channels of one widened load (8 on wasm)
+constexpr size_t kBlock = 2 * kGroup;    // channels per step of the main loops
+constexpr size_t kAccumulators = 4096;   // int32 per chunk of pixels: 16 KB
 
 size_t round_up(size_t n, size_t m) { return (n + m - 1) / m * m; }
+
+// Where the taps of output pixel p are: a list of pointers per pixel (at the
+// edges, where some taps read the zero-point row), or one pointer per pixel
+// plus fixed offsets (inside, where the taps move with the pixel).
+template <class T>
+struct TapList {
+  const T* const* taps;  // taps_per_pixel per pixel
+  size_t taps_per_pixel;
+  const T* tap(size_t p, size_t t) const { return taps[p * taps_per_pixel + t]; }
+};
+template <class T>
+struct TapWindow {
+  const T* first;            // top-left tap of pixel 0
+  ptrdiff_t pixel_step;      // between pixels
+  const ptrdiff_t* offsets;  // of the taps from the top-left one
+  const T* tap(size_t p, size_t t) const { return first + static_cast<ptrdiff_t>(p) * pixel_step + offsets[t]; }
+};
+
+// acc[p * channels + c] = bias + the taps of pixel p (2 * pairs of them)
+// times their weights. The last group of a pixel may spill into the next
+// pixel's accumulators (rewritten next) or the slack at the end. A function
+// of its own with several callers: V8 allocates registers per function, and
+// spilled the accumulators inside the tap loop when it shared one with the
+// pixel loops (measured: 1.4x); binaryen leaves a function with several
+// callers alone.
+template <class Taps>
+__attribute__((noinline)) void accumulate_pixels(Taps taps, size_t pixels, size_t pairs, const int16_t* weights,
+                                                 const int32_t* bias, size_t channels, int32_t* acc) {
+  const size_t groups = (channels + kGroup - 1) / kGroup;
+  const size_t group_weights = pairs * 2 * kLanes16;
+  for (size_t p = 0; p < pixels; ++p, acc += channels) {
+    size_t g = 0;
+    // Two groups at a time: the tap pointers are loaded once for both.
+    for (; g + 2 <= groups; g += 2) {
+      const size_t c = g * kGroup;
+      I32 a0 = I32::load_aligned(bias + c), a1 = I32::load_aligned(bias + c + kLanes);
+      I32 a2 = I32::load_aligned(bias + c + 2 * kLanes), a3 = I32::load_aligned(bias + c + 3 * kLanes);
+      const int16_t* w0 = weights + g * group_weights;
+      const int16_t* w1 = w0 + group_weights;
+      for (size_t i = 0; i < pairs; ++i, w0 += 2 * kLanes16, w1 += 2 * kLanes16) {
+        const auto* t0 = taps.tap(p, 2 * i) + c;
+        const auto* t1 = taps.tap(p, 2 * i + 1) + c;
+        const I16 x0 = load_widened(t0), x1 = load_widened(t1);
+        const I16 y0 = load_widened(t0 + kGroup), y1 = load_widened(t1 + kGroup);
+        a0 += dot_i16(xsimd::zip_lo(x0, x1), I16::load_aligned(w0));
+        a1 += dot_i16(xsimd::zip_hi(x0, x1), I16::load_aligned(w0 + kLanes16));
+        a2 += dot_i16(xsimd::zip_lo(y0, y1), I16::load_aligned(w1));
+        a3 += dot_i16(xsimd::zip_hi(y0, y1), I16::load_aligned(w1 + kLanes16));
+      }
+      a0.store_unaligned(acc + c);
+      a1.store_unaligned(acc + c + kLanes);
+      a2.store_unaligned(acc + c + 2 * kLanes);
+      a3.store_unaligned(acc + c + 3 * kLanes);
+    }
+    if (g < groups) {
+      const size_t c = g * kGroup;
+      I32 lo = I32::load_aligned(bias + c), hi = I32::load_aligned(bias + c + kLanes);
+      const int16_t* w = weights + g * group_weights;
+      for (size_t i = 0; i < pairs; ++i, w += 2 * kLanes16) {
+        const I16 x0 = load_widened(taps.tap(p, 2 * i) + c), x1 = load_widened(taps.tap(p, 2 * i + 1) + c);
+        lo += dot_i16(xsimd::zip_lo(x0, x1), I16::load_aligned(w));
+        hi += dot_i16(xsimd::zip_hi(x0, x1), I16::load_aligned(w + kLanes16));
+      }
+      lo.store_unaligned(acc + c);
+      hi.store_unaligned(acc + c + kLanes);
+    }
+  }
+}
+
+// The accumulators of `pixels` pixels to out, kBlock values per step. With
+// one multiplier per tensor the channel does not matter: one flat loop.
+template <Epilogue E, class T>
+void requantize_pixels(const int32_t* acc, size_t pixels, size_t channels, const RequantView& q,
+                       const OutputClamp<T>& clamp, T* out) {
+  const auto block = [&](const int32_t* a, size_t c) {
+    const I16 lo = add_zero_point(q, scale<E>(q, I32::load_unaligned(a), c),
+                                  scale<E>(q, I32::load_unaligned(a + kLanes), c + kLanes));
+    const I16 hi = add_zero_point(q, scale<E>(q, I32::load_unaligned(a + 2 * kLanes), c + 2 * kLanes),
+                                  scale<E>(q, I32::load_unaligned(a + 3 * kLanes), c + 3 * kLanes));
+    return clamp(lo, hi);
+  };
+  const auto store = [](T* dst, xsimd::batch<T, Arch> bytes, size_t count) {
+    if (count == kBlock) return bytes.store_unaligned(dst);
+    alignas(Arch::alignment()) T tail[kBlock];
+    bytes.store_aligned(tail);
+    std::memcpy(dst, tail, count * sizeof(T));
+  };
+  if constexpr (E == Epilogue::kDoubleRoundingPerTensor || E == Epilogue::kSingleRoundingPerTensor) {
+    const size_t count = pixels * channels;
+    for (size_t i = 0; i < count; i += kBlock) store(out + i, block(acc + i, 0), std::min(kBlock, count - i));
+  } else {
+    for (size_t p = 0; p < pixels; ++p, acc += channels, out += channels) {
+      for (size_t c = 0; c < channels; c += kBlock) store(out + c, block(acc + c, c), std::min(kBlock, channels - c));
+    }
+  }
+}
 
 class DepthwiseConv2D final : public ConvKernel {
  public:
@@ -29,15 +126,19 @@ class DepthwiseConv2D final : public ConvKernel {
 
   ConvGeometry g_;
   DType dtype_;
-  size_t channels_, padded_channels_, pairs_;
+  size_t channels_, padded_channels_, pairs_, chunk_pixels_;
   std::vector<unsigned char> zero_point_row_;  // padded_channels_ input zero points
-  AlignedVector<int16_t> weights_;             // [block][tap pair][2 vectors]
+  AlignedVector<int16_t> weights_;             // [group][tap pair][2 vectors]
   AlignedVector<int32_t> bias_;                // zero point folded in
   Requantizer requantizer_;
-  // Input pixels near the end of the tensor, copied with slack for the last
-  // block's over-read. Scratch: a kernel object runs one convolution at a time.
   size_t bounce_pixels_;
+  // Scratch, so a kernel object runs one convolution at a time: the input
+  // pixels near the end of the tensor, copied with slack for the last group's
+  // over-read; the tap pointers and accumulators of a chunk of output pixels.
   mutable std::vector<unsigned char> bounce_;
+  mutable std::vector<const void*> taps_;
+  std::vector<ptrdiff_t> offsets_;  // of the taps from the top-left one, in elements
+  mutable AlignedVector<int32_t> accumulators_;
 };
 
 DepthwiseConv2D::DepthwiseConv2D(const ConvDesc& d)
@@ -46,14 +147,24 @@ DepthwiseConv2D::DepthwiseConv2D(const ConvDesc& d)
       channels_(static_cast<size_t>(g_.out_c)),
       padded_channels_(round_up(channels_, kBlock)),
       pairs_(static_cast<size_t>(g_.kernel_h * g_.kernel_w + 1) / 2),
+      chunk_pixels_(std::clamp<size_t>(kAccumulators / channels_, 1, static_cast<size_t>(g_.out_w))),
       zero_point_row_(padded_channels_, static_cast<unsigned char>(d.input_zero_point)),
       weights_(padded_channels_ * pairs_ * 2, 0),
       bias_(padded_channels_, 0),
-      requantizer_(d, padded_channels_) {
+      requantizer_(d, padded_channels_),
+      taps_(chunk_pixels_ * 2 * pairs_),
+      accumulators_(chunk_pixels_ * channels_ + kBlock) {
   const size_t taps = static_cast<size_t>(g_.kernel_h) * g_.kernel_w;
+  for (int ky = 0; ky < g_.kernel_h; ++ky) {
+    for (int kx = 0; kx < g_.kernel_w; ++kx) {
+      offsets_.push_back((static_cast<ptrdiff_t>(ky) * g_.dilation_h * g_.in_w + kx * g_.dilation_w) *
+                         static_cast<ptrdiff_t>(channels_));
+    }
+  }
+  if (taps % 2 != 0) offsets_.push_back(offsets_.back());
   for (size_t c = 0; c < channels_; ++c) {
-    // Block, then tap pair, then which of the two vectors, then lane pair.
-    int16_t* dst = weights_.data() + c / kBlock * pairs_ * 2 * kLanes16 + c % kBlock / kLanes * kLanes16 +
+    // Group, then tap pair, then which of the two vectors, then lane pair.
+    int16_t* dst = weights_.data() + c / kGroup * pairs_ * 2 * kLanes16 + c % kGroup / kLanes * kLanes16 +
                    c % kLanes * 2;
     uint32_t sum = 0;
     for (size_t t = 0; t < taps; ++t) {
@@ -65,80 +176,87 @@ DepthwiseConv2D::DepthwiseConv2D(const ConvDesc& d)
                                     static_cast<uint32_t>(d.input_zero_point) * sum);
   }
   const size_t input_pixels = static_cast<size_t>(g_.batch) * g_.in_h * g_.in_w;
-  bounce_pixels_ = padded_channels_ == channels_ ? 0 : std::min(input_pixels, padded_channels_ / channels_ + 1);
-  bounce_.assign(bounce_pixels_ * channels_ + padded_channels_, 0);
+  const size_t read_channels = round_up(channels_, kGroup);
+  bounce_pixels_ = read_channels == channels_ ? 0 : std::min(input_pixels, read_channels / channels_ + 1);
+  bounce_.assign(bounce_pixels_ * channels_ + read_channels, 0);
 }
 
 template <class T, Epilogue E>
 void DepthwiseConv2D::run_typed(const T* input, T* output) const {
   const RequantView q = requantizer_.view();
+  const OutputClamp<T> clamp(requantizer_);
   const ConvGeometry& g = g_;
   const size_t c_count = channels_;
   const size_t in_row = static_cast<size_t>(g.in_w) * c_count;
   const T* zero_point_row = reinterpret_cast<const T*>(zero_point_row_.data());
   // Input pointers at or past bounce_from move into the padded copy.
-  const T* input_end = input + static_cast<size_t>(g.batch) * g.in_h * in_row;
-  const T* bounce_from = input_end - bounce_pixels_ * c_count;
+  const T* bounce_from = input + static_cast<size_t>(g.batch) * g.in_h * in_row - bounce_pixels_ * c_count;
   const T* bounce = reinterpret_cast<const T*>(bounce_.data());
   if (bounce_pixels_ > 0) std::memcpy(bounce_.data(), bounce_from, bounce_pixels_ * c_count * sizeof(T));
-
-  // Offsets of the taps from the top-left one, for pixels away from the edges.
-  const int taps = g.kernel_h * g.kernel_w;
-  ptrdiff_t offsets[kMaxTaps];
-  for (int ky = 0, t = 0; ky < g.kernel_h; ++ky) {
-    for (int kx = 0; kx < g.kernel_w; ++kx, ++t) {
-      offsets[t] = (static_cast<ptrdiff_t>(ky) * g.dilation_h * g.in_w + kx * g.dilation_w) * c_count;
-    }
-  }
+  const T** taps = reinterpret_cast<const T**>(taps_.data());
+  const int taps_per_pixel = static_cast<int>(2 * pairs_);
   const int span_h = (g.kernel_h - 1) * g.dilation_h, span_w = (g.kernel_w - 1) * g.dilation_w;
+  // Output columns whose taps all lie inside the input columns.
+  const int inside_begin = std::min(g.out_w, (g.pad_left + g.stride_w - 1) / g.stride_w);
+  const int last_left = g.in_w - 1 - span_w + g.pad_left;  // stride_w * ox may reach this
+  const int inside_end = last_left < 0 ? inside_begin
+                                       : std::max(inside_begin, std::min(g.out_w, last_left / g.stride_w + 1));
+  const bool needs_bounce = bounce_pixels_ > 0;
 
-  const T* tap[kMaxTaps];
   for (int b = 0; b < g.batch; ++b) {
     const T* image = input + static_cast<size_t>(b) * g.in_h * in_row;
     for (int oy = 0; oy < g.out_h; ++oy) {
       const int iy0 = oy * g.stride_h - g.pad_top;
-      const bool rows_inside = iy0 >= 0 && iy0 + span_h < g.in_h;
-      for (int ox = 0; ox < g.out_w; ++ox) {
-        const int ix0 = ox * g.stride_w - g.pad_left;
-        if (rows_inside && ix0 >= 0 && ix0 + span_w < g.in_w) {
-          const T* top_left = image + static_cast<size_t>(iy0) * in_row + static_cast<size_t>(ix0) * c_count;
-          for (int t = 0; t < taps; ++t) tap[t] = top_left + offsets[t];
-        } else {
-          for (int ky = 0, t = 0; ky < g.kernel_h; ++ky) {
-            const int iy = iy0 + ky * g.dilation_h;
-            for (int kx = 0; kx < g.kernel_w; ++kx, ++t) {
-              const int ix = ix0 + kx * g.dilation_w;
-              tap[t] = iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w
-                           ? zero_point_row
-                           : image + static_cast<size_t>(iy) * in_row + static_cast<size_t>(ix) * c_count;
-            }
-          }
-        }
-        if (bounce_pixels_ > 0) {
-          for (int t = 0; t < taps; ++t) {
-            if (tap[t] != zero_point_row && tap[t] >= bounce_from) tap[t] = bounce + (tap[t] - bounce_from);
-          }
-        }
-        if (taps % 2 != 0) tap[taps] = tap[taps - 1];
-
-        T* out = output + ((static_cast<size_t>(b) * g.out_h + oy) * g.out_w + ox) * c_count;
-        const int16_t* w = weights_.data();
-        for (size_t c = 0; c < c_count; c += kBlock) {
-          I32 acc_lo = I32::load_aligned(bias_.data() + c), acc_hi = I32::load_aligned(bias_.data() + c + kLanes);
-          for (size_t p = 0; p < pairs_; ++p, w += 2 * kLanes16) {
-            const I16 x0 = load_widened(tap[2 * p] + c), x1 = load_widened(tap[2 * p + 1] + c);
-            acc_lo += dot_i16(xsimd::zip_lo(x0, x1), I16::load_aligned(w));
-            acc_hi += dot_i16(xsimd::zip_hi(x0, x1), I16::load_aligned(w + kLanes16));
-          }
-          const I32 lo = requantize<E>(q, acc_lo, c), hi = requantize<E>(q, acc_hi, c + kLanes);
-          if (c + kBlock <= c_count) {
-            store_narrowed(out + c, lo, hi);
+      T* out_row = output + (static_cast<size_t>(b) * g.out_h + oy) * g.out_w * c_count;
+      // Columns [begin, end) as one chunk after another: listed taps at the
+      // edges, a window where every tap is inside the input.
+      const auto run_columns = [&](int begin, int end, bool window) {
+        for (int ox0 = begin; ox0 < end; ox0 += static_cast<int>(chunk_pixels_)) {
+          const size_t pixels = static_cast<size_t>(std::min(static_cast<int>(chunk_pixels_), end - ox0));
+          if (window) {
+            const T* first = image + static_cast<size_t>(iy0) * in_row +
+                             static_cast<size_t>(ox0 * g.stride_w - g.pad_left) * c_count;
+            accumulate_pixels(TapWindow<T>{first, static_cast<ptrdiff_t>(g.stride_w) * static_cast<ptrdiff_t>(c_count),
+                                           offsets_.data()},
+                              pixels, pairs_, weights_.data(), bias_.data(), c_count, accumulators_.data());
           } else {
-            T tail[kBlock];
-            store_narrowed(tail, lo, hi);
-            std::memcpy(out + c, tail, (c_count - c) * sizeof(T));
+            const T** tap = taps;
+            for (int ox = ox0; ox < ox0 + static_cast<int>(pixels); ++ox) {
+              const int ix0 = ox * g.stride_w - g.pad_left;
+              const T** pixel_taps = tap;
+              for (int ky = 0; ky < g.kernel_h; ++ky) {
+                const int iy = iy0 + ky * g.dilation_h;
+                const T* row = iy >= 0 && iy < g.in_h ? image + static_cast<size_t>(iy) * in_row : nullptr;
+                for (int kx = 0; kx < g.kernel_w; ++kx) {
+                  const int ix = ix0 + kx * g.dilation_w;
+                  const T* p = row && ix >= 0 && ix < g.in_w ? row + static_cast<size_t>(ix) * c_count : zero_point_row;
+                  if (needs_bounce && p != zero_point_row && p >= bounce_from) p = bounce + (p - bounce_from);
+                  *tap++ = p;
+                }
+              }
+              // An odd tap count: the last pair's second weight is zero.
+              if (tap - pixel_taps < taps_per_pixel) {
+                *tap = tap[-1];
+                ++tap;
+              }
+            }
+            accumulate_pixels(TapList<T>{taps, static_cast<size_t>(taps_per_pixel)}, pixels, pairs_,
+                              weights_.data(), bias_.data(), c_count, accumulators_.data());
           }
+          requantize_pixels<E>(accumulators_.data(), pixels, c_count, q, clamp,
+                               out_row + static_cast<size_t>(ox0) * c_count);
         }
+      };
+      // The window needs every row inside, and no pixel near the end of the
+      // input (those are read through the bounce copy).
+      const bool rows_inside = iy0 >= 0 && iy0 + span_h < g.in_h &&
+                               !(needs_bounce && image + static_cast<size_t>(iy0 + span_h + 1) * in_row > bounce_from);
+      if (rows_inside && inside_begin < inside_end) {
+        run_columns(0, inside_begin, false);
+        run_columns(inside_begin, inside_end, true);
+        run_columns(inside_end, g.out_w, false);
+      } else {
+        run_columns(0, g.out_w, false);
       }
     }
   }
@@ -150,6 +268,8 @@ void DepthwiseConv2D::run(const void* input, void* output) const {
     switch (requantizer_.epilogue()) {
       case Epilogue::kDoubleRounding: return run_typed<T, Epilogue::kDoubleRounding>(in, out);
       case Epilogue::kSingleRounding: return run_typed<T, Epilogue::kSingleRounding>(in, out);
+      case Epilogue::kDoubleRoundingPerTensor: return run_typed<T, Epilogue::kDoubleRoundingPerTensor>(in, out);
+      case Epilogue::kSingleRoundingPerTensor: return run_typed<T, Epilogue::kSingleRoundingPerTensor>(in, out);
       case Epilogue::kScalar: return run_typed<T, Epilogue::kScalar>(in, out);
     }
   };
@@ -164,9 +284,8 @@ void DepthwiseConv2D::run(const void* input, void* output) const {
 
 std::unique_ptr<ConvKernel> make_depthwise_conv_2d(const ConvDesc& desc) {
   if (desc.dtype != DType::kUInt8 && desc.dtype != DType::kInt8) return nullptr;
-  const ConvGeometry& g = desc.geometry;
-  // Depth multiplier 1 only; tap pointers (one spare for an odd count) on the stack.
-  if (g.in_c != g.out_c || g.kernel_h * g.kernel_w + 1 > kMaxTaps) return nullptr;
+  // Depth multiplier 1 only.
+  if (desc.geometry.in_c != desc.geometry.out_c) return nullptr;
   return std::make_unique<DepthwiseConv2D>(desc);
 }
 

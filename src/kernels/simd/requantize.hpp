@@ -1,39 +1,56 @@
 // Vector requantization of int32 accumulators: the per-channel multiplier of
 // core/fixed_point.hpp, output zero point and clamp, bit-exact with
-// reference::requantize for every int32 accumulator.
+// reference::requantize.
 //
-// Both roundings become two 64-bit multiply-shifts per vector, with no
-// per-lane variable shift (wasm has none). With s = -exponent in [0, 30]:
-//   double (gemmlowp): SaturatingRoundingDoublingHighMul(x, m) is exactly
-//     u = (x*m + 2^30) >> 31 for m >= 0 (the nudge of negative products
-//     cancels the truncation toward zero). RoundingDivideByPOT(u, s), ties
-//     away from zero, is round-half-up of w = u - (u < 0 && s > 0), and
-//     round-half-up of w / 2^s is (w * 2^(30-s) + 2^29) >> 30.
-//   single (ruy): (x*m + 2^(30+s)) >> (31+s) equals floor(x*m / 2^31)
-//     rounded half up by s bits (floors nest), the same second step; for s = 0
-//     the rounding moves into the first step.
-// Positive exponents and s > 30 (absent from real models) take a scalar
-// epilogue that calls the reference arithmetic lane by lane.
+// The multiplier is two 64-bit multiply-shifts per vector, or one and a few
+// shifts when the tensor has one multiplier (uint8 models). With s = -exponent:
+//   double rounding (gemmlowp): SaturatingRoundingDoublingHighMul(x, m) is
+//     exactly u = (x*m + 2^30) >> 31 for m >= 0 (the nudge of negative
+//     products cancels the truncation toward zero). RoundingDivideByPOT(u, s),
+//     ties away from zero, is round-half-up of w = u - (u < 0) for s > 0.
+//   single rounding (ruy): (x*m + 2^(30+s)) >> (31+s) equals floor(x*m / 2^31)
+//     rounded half up by s bits (floors nest); for s = 0 the rounding moves
+//     into the first step.
+// Round-half-up of w by s bits is (w >> s) + bit s-1 of w with one shift per
+// vector, or (w * 2^(30-s) + 2^29) >> 30 when s differs between lanes (wasm
+// has no per-lane shifts). Positive exponents and s > 30 (absent from real
+// models) take a scalar epilogue that calls the reference arithmetic.
+//
+// The zero point is added after a saturating narrowing to int16 and the clamp
+// applies to bytes, covering two or four vectors per instruction. Saturation
+// makes this exact wherever the reference's int32 sum of scaled value and zero
+// point does not overflow (undefined there).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
+
 #include "core/fixed_point.hpp"
 #include "kernels/conv2d.hpp"
 #include "kernels/simd/xsimd_extensions.hpp"
 
 namespace mnw::simd {
 
-enum class Epilogue : uint8_t { kDoubleRounding, kSingleRounding, kScalar };
+enum class Epilogue : uint8_t {
+  kDoubleRounding,           // per-channel exponents in [-30, 0]
+  kSingleRounding,           // per-channel exponents in [-30, 0]
+  kDoubleRoundingPerTensor,  // one multiplier, one exponent in [-30, -1]
+  kSingleRoundingPerTensor,  // one multiplier, one exponent in [-30, -1]
+  kScalar,                   // anything else
+};
 
-// What the kernels read per vector of kLanes channels, in registers or L1.
+// What the kernels read: per-channel arrays, one vector per kLanes channels.
 struct RequantView {
   const int32_t* multiplier;
-  const int32_t* rounding;         // single rounding: 2^30 where s == 0
-  const int32_t* negative_adjust;  // double rounding: -1 where s > 0
-  const int32_t* post_multiplier;  // 2^(30-s)
+  const int32_t* rounding;         // per-lane single rounding: 2^30 where s == 0
+  const int32_t* negative_adjust;  // per-lane double rounding: -1 where s > 0
+  const int32_t* post_multiplier;  // per-lane: 2^(30-s)
   const int32_t* exponent;         // scalar epilogue
+  I32 tensor_multiplier;           // per tensor: the multiplier
+  int shift;                       // per tensor: s
   Rounding rounding_mode;
-  I32 zero_point, min, max;
+  I16 zero_point;
 };
 
 // Owns the per-channel constants, padded with zeros to `padded_channels`
@@ -44,13 +61,16 @@ class Requantizer {
 
   Epilogue epilogue() const { return epilogue_; }
   RequantView view() const {
-    return {multiplier_.data(),      rounding_.data(),  negative_adjust_.data(),
-            post_multiplier_.data(), exponent_.data(),  rounding_mode_,
-            I32(zero_point_),        I32(min_),         I32(max_)};
+    return {multiplier_.data(),      rounding_.data(), negative_adjust_.data(),
+            post_multiplier_.data(), exponent_.data(), I32(multiplier_[0]),
+            shift_,                  rounding_mode_,   I16(static_cast<int16_t>(zero_point_))};
   }
+  int32_t activation_min() const { return min_; }
+  int32_t activation_max() const { return max_; }
 
  private:
   AlignedVector<int32_t> multiplier_, rounding_, negative_adjust_, post_multiplier_, exponent_;
+  int shift_ = 0;
   Rounding rounding_mode_;
   Epilogue epilogue_;
   int32_t zero_point_, min_, max_;
@@ -66,34 +86,48 @@ inline Requantizer::Requantizer(const ConvDesc& d, size_t padded_channels)
       zero_point_(d.output_zero_point),
       min_(d.activation_min),
       max_(d.activation_max) {
-  bool vector = true;
+  bool vector = true, per_tensor = true;
   for (size_t c = 0; c < d.multiplier.size(); ++c) {
     const int32_t e = d.exponent[c];
-    vector = vector && e <= 0 && e >= -30 && d.multiplier[c] >= 0;
-    if (e > 0 || e < -30) continue;
-    const int s = -e;
     multiplier_[c] = d.multiplier[c];
     exponent_[c] = e;
+    vector = vector && e <= 0 && e >= -30 && d.multiplier[c] >= 0;
+    per_tensor = per_tensor && e == d.exponent[0] && d.multiplier[c] == d.multiplier[0];
+    if (e > 0 || e < -30) continue;
+    const int s = -e;
     rounding_[c] = s == 0 ? 1 << 30 : 0;
     negative_adjust_[c] = s > 0 ? -1 : 0;
     post_multiplier_[c] = 1 << (30 - s);
   }
+  const bool single = d.rounding == Rounding::kSingle;
   if (!vector) {
-    for (size_t c = 0; c < d.multiplier.size(); ++c) {
-      multiplier_[c] = d.multiplier[c];
-      exponent_[c] = d.exponent[c];
-    }
+    epilogue_ = Epilogue::kScalar;
+  } else if (per_tensor && !d.exponent.empty() && d.exponent[0] < 0) {
+    shift_ = -d.exponent[0];
+    epilogue_ = single ? Epilogue::kSingleRoundingPerTensor : Epilogue::kDoubleRoundingPerTensor;
+  } else {
+    epilogue_ = single ? Epilogue::kSingleRounding : Epilogue::kDoubleRounding;
   }
-  epilogue_ = !vector ? Epilogue::kScalar
-              : d.rounding == Rounding::kSingle ? Epilogue::kSingleRounding
-                                                : Epilogue::kDoubleRounding;
 }
 
-// Requantizes the accumulators of channels [c, c + kLanes), c a multiple of kLanes.
+// Accumulators of channels [c, c + kLanes) (c a multiple of kLanes; any
+// channels per tensor) times their multipliers, before the zero point.
 template <Epilogue E>
-inline I32 requantize(const RequantView& q, I32 acc, size_t c) {
-  I32 scaled;
-  if constexpr (E == Epilogue::kScalar) {
+MNW_SIMD_INLINE I32 scale(const RequantView& q, I32 acc, size_t c) {
+  if constexpr (E == Epilogue::kDoubleRounding || E == Epilogue::kSingleRounding) {
+    const bool single = E == Epilogue::kSingleRounding;
+    I32 u = mul_round_shift<31>(acc, I32::load_aligned(q.multiplier + c),
+                                single ? I32::load_aligned(q.rounding + c) : I32(1 << 30));
+    if (!single) u += (u >> 31) & I32::load_aligned(q.negative_adjust + c);
+    return mul_round_shift<30>(u, I32::load_aligned(q.post_multiplier + c), I32(1 << 29));
+  } else if constexpr (E == Epilogue::kDoubleRoundingPerTensor || E == Epilogue::kSingleRoundingPerTensor) {
+    const bool single = E == Epilogue::kSingleRoundingPerTensor;
+    I32 u = mul_round_shift<31>(acc, q.tensor_multiplier, I32(single ? 0 : 1 << 30));
+    if (!single) u += u >> 31;
+    // Round half up by s bits: bit s-1 decides.
+    const I32 t = shift_right(u, q.shift - 1);
+    return (t >> 1) + (t & I32(1));
+  } else {
     alignas(Arch::alignment()) int32_t lanes[kLanes];
     acc.store_aligned(lanes);
     for (size_t i = 0; i < kLanes; ++i) {
@@ -101,14 +135,33 @@ inline I32 requantize(const RequantView& q, I32 acc, size_t c) {
       lanes[i] = q.rounding_mode == Rounding::kSingle ? multiply_by_quantized_multiplier_single_round(lanes[i], m, e)
                                                       : multiply_by_quantized_multiplier(lanes[i], m, e);
     }
-    scaled = I32::load_aligned(lanes);
-  } else {
-    const I32 rounding = E == Epilogue::kDoubleRounding ? I32(1 << 30) : I32::load_aligned(q.rounding + c);
-    I32 u = mul_round_shift<31>(acc, I32::load_aligned(q.multiplier + c), rounding);
-    if constexpr (E == Epilogue::kDoubleRounding) u += (u >> 31) & I32::load_aligned(q.negative_adjust + c);
-    scaled = mul_round_shift<30>(u, I32::load_aligned(q.post_multiplier + c), I32(1 << 29));
+    return I32::load_aligned(lanes);
   }
-  return xsimd::min(xsimd::max(scaled + q.zero_point, q.min), q.max);
 }
+
+// Two vectors of scaled values plus the output zero point, as int16.
+MNW_SIMD_INLINE I16 add_zero_point(const RequantView& q, I32 a, I32 b) { return xsimd::sadd(narrow(a, b), q.zero_point); }
+
+// Narrows two int16 vectors to T and applies the activation clamp.
+template <class T>
+class OutputClamp {
+ public:
+  using Bytes = xsimd::batch<T, Arch>;
+  explicit OutputClamp(const Requantizer& r)
+      : min_(static_cast<T>(std::max<int32_t>(r.activation_min(), std::numeric_limits<T>::min()))),
+        max_(static_cast<T>(std::min<int32_t>(r.activation_max(), std::numeric_limits<T>::max()))),
+        // Narrowing saturates to T's range: a full-range clamp is free.
+        active_(r.activation_min() > std::numeric_limits<T>::min() ||
+                r.activation_max() < std::numeric_limits<T>::max()) {}
+
+  MNW_SIMD_INLINE Bytes operator()(I16 a, I16 b) const {
+    const Bytes v = narrow<T>(a, b);
+    return active_ ? xsimd::min(xsimd::max(v, min_), max_) : v;
+  }
+
+ private:
+  Bytes min_, max_;
+  bool active_;
+};
 
 }  // namespace mnw::simd

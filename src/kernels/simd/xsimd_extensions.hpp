@@ -11,20 +11,24 @@
 //   load_widened     8-bit values to int16 lanes in one instruction
 //                    (i16x8.load8x8, pmovzx/pmovsx); xsimd's converting load
 //                    goes through a scalar copy.
-//   store_narrowed   two int32 vectors, already clamped to the 8-bit range,
-//                    stored as bytes (two narrowing packs).
+//   shift_right      by a runtime count, without clang 14's wasm scalarization.
+//   narrow           saturating narrowing of two vectors to one (packs).
+//   store_half       stores half a vector (one output row of a register tile).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <type_traits>
 #include <vector>
 
-// GCC 12 reports its own AVX-512 intrinsics as maybe-uninitialized once
+// GCC 12 reports its own AVX-512 intrinsics as (maybe) uninitialized once
 // inlined (GCC bug 105593); the warning is attributed to the headers below.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #include <xsimd/xsimd.hpp>
 #pragma GCC diagnostic pop
 #else
@@ -33,6 +37,10 @@
 #if !defined(XSIMD_NO_SUPPORTED_ARCHITECTURE)  // see simd_kernels.cpp
 
 namespace mnw::simd {
+
+// For the small helpers of the inner loops: clang's heuristics otherwise
+// leave some as calls (measured: requantization 1.5x slower on wasm).
+#define MNW_SIMD_INLINE inline __attribute__((always_inline))
 
 using Arch = xsimd::default_arch;
 using I16 = xsimd::batch<int16_t, Arch>;
@@ -59,7 +67,7 @@ inline constexpr bool kSse41 = std::is_base_of_v<xsimd::sse4_1, A> && !std::is_b
 }  // namespace arch
 
 template <class A>
-inline xsimd::batch<int32_t, A> dot_i16(xsimd::batch<int16_t, A> a, xsimd::batch<int16_t, A> b) {
+MNW_SIMD_INLINE xsimd::batch<int32_t, A> dot_i16(xsimd::batch<int16_t, A> a, xsimd::batch<int16_t, A> b) {
 #if XSIMD_WITH_WASM
   if constexpr (arch::kWasm<A>) return wasm_i32x4_dot_i16x8(a, b);
 #endif
@@ -83,15 +91,20 @@ inline xsimd::batch<int32_t, A> dot_i16(xsimd::batch<int16_t, A> a, xsimd::batch
 
 // Per lane: the low 32 bits of (int64(a) * b + uint32(rounding)) >> kShift.
 template <int kShift, class A>
-inline xsimd::batch<int32_t, A> mul_round_shift(xsimd::batch<int32_t, A> a, xsimd::batch<int32_t, A> b,
+MNW_SIMD_INLINE xsimd::batch<int32_t, A> mul_round_shift(xsimd::batch<int32_t, A> a, xsimd::batch<int32_t, A> b,
                                                 xsimd::batch<int32_t, A> rounding) {
   static_assert(kShift > 0 && kShift < 32);
 #if XSIMD_WITH_WASM
   if constexpr (arch::kWasm<A>) {
     // Lanes 0-1 and 2-3 as 64-bit products; the low words of the shifted sums
-    // are the results.
-    v128_t lo = wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(a, b), wasm_u64x2_extend_low_u32x4(rounding));
-    v128_t hi = wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(a, b), wasm_u64x2_extend_high_u32x4(rounding));
+    // are the results. Clang 14 only emits extmul when both sign extensions
+    // sit next to the multiply; once it hoists the multiplier's out of a loop
+    // it emits i64x2.mul, which V8 expands to ~10 instructions (measured:
+    // requantization 1.6x slower). Opaque operands keep them together.
+    v128_t x = a, y = b;
+    __asm__ volatile("" : "+r"(x), "+r"(y));
+    const v128_t lo = wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(x, y), wasm_u64x2_extend_low_u32x4(rounding));
+    const v128_t hi = wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(x, y), wasm_u64x2_extend_high_u32x4(rounding));
     return wasm_i32x4_shuffle(wasm_u64x2_shr(lo, kShift), wasm_u64x2_shr(hi, kShift), 0, 2, 4, 6);
   }
 #endif
@@ -139,7 +152,7 @@ inline xsimd::batch<int32_t, A> mul_round_shift(xsimd::batch<int32_t, A> a, xsim
 
 // One vector of int16 from as many values of T (uint8_t or int8_t) from unaligned memory, widened.
 template <class T, class A = Arch>
-inline xsimd::batch<int16_t, A> load_widened(const T* p) {
+MNW_SIMD_INLINE xsimd::batch<int16_t, A> load_widened(const T* p) {
   static_assert(std::is_same_v<T, uint8_t> || std::is_same_v<T, int8_t>);
   constexpr bool kSigned = std::is_signed_v<T>;
 #if XSIMD_WITH_WASM
@@ -169,50 +182,104 @@ inline xsimd::batch<int16_t, A> load_widened(const T* p) {
   return xsimd::batch<int16_t, A>::load_aligned(r);
 }
 
-// Stores the lanes of a then b as T. Every value must already lie
-// in T's range (the kernels clamp first), so saturation never changes one.
-template <class T, class A>
-inline void store_narrowed(T* p, xsimd::batch<int32_t, A> a, xsimd::batch<int32_t, A> b) {
-  static_assert(std::is_same_v<T, uint8_t> || std::is_same_v<T, int8_t>);
-  constexpr bool kSigned = std::is_signed_v<T>;
+// Arithmetic right shift of every lane by one runtime count.
+template <class A>
+MNW_SIMD_INLINE xsimd::batch<int32_t, A> shift_right(xsimd::batch<int32_t, A> v, int count) {
 #if XSIMD_WITH_WASM
-  if constexpr (arch::kWasm<A>) {
-    const v128_t halves = wasm_i16x8_narrow_i32x4(a, b);
-    const v128_t bytes = kSigned ? wasm_i8x16_narrow_i16x8(halves, halves) : wasm_u8x16_narrow_i16x8(halves, halves);
-    wasm_v128_store64_lane(p, bytes, 0);
-    return;
-  }
+  // Clang 14 turns a shift whose count was splatted outside the loop into 4
+  // extracts, 4 scalar shifts and 4 inserts (8x slower requantization, as
+  // measured); an opaque count keeps the splat next to i32x4.shr_s.
+  if constexpr (arch::kWasm<A>) __asm__ volatile("" : "+r"(count));
+#endif
+  return v >> count;
+}
+
+// Saturating narrowing of a then b to one vector of half-width lanes, in
+// lane order (x86 packs work per 128-bit block: a permute restores it).
+template <class A>
+MNW_SIMD_INLINE xsimd::batch<int16_t, A> narrow(xsimd::batch<int32_t, A> a, xsimd::batch<int32_t, A> b) {
+#if XSIMD_WITH_WASM
+  if constexpr (arch::kWasm<A>) return wasm_i16x8_narrow_i32x4(a, b);
 #endif
 #if XSIMD_WITH_AVX512BW
   if constexpr (arch::kAvx512<A>) {
-    // vpmovdb truncates, exact for in-range values.
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm512_cvtepi32_epi8(a));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(p + 16), _mm512_cvtepi32_epi8(b));
-    return;
+    return _mm512_permutexvar_epi64(_mm512_setr_epi64(0, 2, 4, 6, 1, 3, 5, 7), _mm512_packs_epi32(a, b));
+  }
+#endif
+#if XSIMD_WITH_AVX2
+  if constexpr (arch::kAvx2<A>) return _mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0xD8);
+#endif
+#if XSIMD_WITH_SSE4_1
+  if constexpr (arch::kSse41<A>) return _mm_packs_epi32(a, b);
+#endif
+  constexpr size_t n = xsimd::batch<int32_t, A>::size;
+  alignas(A::alignment()) int32_t x[2 * n];
+  alignas(A::alignment()) int16_t r[2 * n];
+  a.store_aligned(x);
+  b.store_aligned(x + n);
+  for (size_t i = 0; i < 2 * n; ++i) r[i] = static_cast<int16_t>(std::clamp<int32_t>(x[i], INT16_MIN, INT16_MAX));
+  return xsimd::batch<int16_t, A>::load_aligned(r);
+}
+
+// The same from int16 to T (uint8_t or int8_t).
+template <class T, class A>
+MNW_SIMD_INLINE xsimd::batch<T, A> narrow(xsimd::batch<int16_t, A> a, xsimd::batch<int16_t, A> b) {
+  static_assert(std::is_same_v<T, uint8_t> || std::is_same_v<T, int8_t>);
+  constexpr bool kSigned = std::is_signed_v<T>;
+#if XSIMD_WITH_WASM
+  if constexpr (arch::kWasm<A>) return kSigned ? wasm_i8x16_narrow_i16x8(a, b) : wasm_u8x16_narrow_i16x8(a, b);
+#endif
+#if XSIMD_WITH_AVX512BW
+  if constexpr (arch::kAvx512<A>) {
+    return _mm512_permutexvar_epi64(_mm512_setr_epi64(0, 2, 4, 6, 1, 3, 5, 7),
+                                    kSigned ? _mm512_packs_epi16(a, b) : _mm512_packus_epi16(a, b));
   }
 #endif
 #if XSIMD_WITH_AVX2
   if constexpr (arch::kAvx2<A>) {
-    // The packs work per 128-bit half: put a's and b's words back in order.
-    const __m256i halves = _mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0xD8);
-    const __m128i lo = _mm256_castsi256_si128(halves), hi = _mm256_extracti128_si256(halves, 1);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), kSigned ? _mm_packs_epi16(lo, hi) : _mm_packus_epi16(lo, hi));
-    return;
+    return _mm256_permute4x64_epi64(kSigned ? _mm256_packs_epi16(a, b) : _mm256_packus_epi16(a, b), 0xD8);
+  }
+#endif
+#if XSIMD_WITH_SSE4_1
+  if constexpr (arch::kSse41<A>) return kSigned ? _mm_packs_epi16(a, b) : _mm_packus_epi16(a, b);
+#endif
+  constexpr size_t n = xsimd::batch<int16_t, A>::size;
+  alignas(A::alignment()) int16_t x[2 * n];
+  alignas(A::alignment()) T r[2 * n];
+  a.store_aligned(x);
+  b.store_aligned(x + n);
+  for (size_t i = 0; i < 2 * n; ++i) {
+    r[i] = static_cast<T>(std::clamp<int32_t>(x[i], std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
+  }
+  return xsimd::batch<T, A>::load_aligned(r);
+}
+
+// Stores half kHalf (0: the low lanes, 1: the high ones) of v.
+template <int kHalf, class T, class A>
+MNW_SIMD_INLINE void store_half(T* p, xsimd::batch<T, A> v) {
+  static_assert(kHalf == 0 || kHalf == 1);
+#if XSIMD_WITH_WASM
+  if constexpr (arch::kWasm<A>) return wasm_v128_store64_lane(p, v, kHalf);
+#endif
+#if XSIMD_WITH_AVX512BW
+  if constexpr (arch::kAvx512<A>) {
+    return _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), _mm512_extracti64x4_epi64(v, kHalf));
+  }
+#endif
+#if XSIMD_WITH_AVX2
+  if constexpr (arch::kAvx2<A>) {
+    return _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm256_extracti128_si256(v, kHalf));
   }
 #endif
 #if XSIMD_WITH_SSE4_1
   if constexpr (arch::kSse41<A>) {
-    const __m128i halves = _mm_packs_epi32(a, b);
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(p),
-                     kSigned ? _mm_packs_epi16(halves, halves) : _mm_packus_epi16(halves, halves));
-    return;
+    return _mm_storel_epi64(reinterpret_cast<__m128i*>(p), kHalf == 0 ? __m128i(v) : _mm_unpackhi_epi64(v, v));
   }
 #endif
-  constexpr size_t n = xsimd::batch<int32_t, A>::size;
-  alignas(A::alignment()) int32_t r[2 * n];
-  a.store_aligned(r);
-  b.store_aligned(r + n);
-  for (size_t i = 0; i < 2 * n; ++i) p[i] = static_cast<T>(r[i]);
+  constexpr size_t n = xsimd::batch<T, A>::size;
+  alignas(A::alignment()) T r[n];
+  v.store_aligned(r);
+  std::copy(r + kHalf * n / 2, r + (kHalf + 1) * n / 2, p);
 }
 
 }  // namespace mnw::simd

@@ -1,0 +1,221 @@
+// Reference vs SIMD convolution kernels on real MobileNet layer shapes:
+// milliseconds per run, GMAC/s and the speed-up side by side. Each row also
+// checks that both paths give the same bytes.
+//
+//   kernels_bench [--simd-only] [--rounds N] [substring]
+//     --simd-only  time the SIMD kernels only (the reference still checks them)
+//     --rounds N   repeat the measurements N times, keep the fastest
+//     substring    only the rows whose name contains it
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernels/dispatch.hpp"
+
+namespace {
+
+using mnw::ConvDesc;
+using mnw::DType;
+
+struct Layer {
+  const char* model;  // rows of one model sum to its network total
+  int count;          // how often the shape occurs in the model
+  bool depthwise;
+  int in_h, in_w, in_c, out_c, kernel, stride;
+  DType dtype;  // uint8: per-tensor, two roundings; int8: per-channel, as TFLite
+};
+
+constexpr DType kU8 = DType::kUInt8;
+constexpr DType kI8 = DType::kInt8;
+
+// Every CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED shape of MobileNet V2
+// 1.0/224 with its count, then samples of V3 (5x5) and of int8 per-channel.
+const Layer kLayers[] = {
+    {"v2", 1, false, 224, 224, 3, 32, 3, 2, kU8},   {"v2", 1, true, 112, 112, 32, 32, 3, 1, kU8},
+    {"v2", 1, false, 112, 112, 32, 16, 1, 1, kU8},  {"v2", 1, false, 112, 112, 16, 96, 1, 1, kU8},
+    {"v2", 1, true, 112, 112, 96, 96, 3, 2, kU8},   {"v2", 1, false, 56, 56, 96, 24, 1, 1, kU8},
+    {"v2", 2, false, 56, 56, 24, 144, 1, 1, kU8},   {"v2", 1, true, 56, 56, 144, 144, 3, 1, kU8},
+    {"v2", 1, false, 56, 56, 144, 24, 1, 1, kU8},   {"v2", 1, true, 56, 56, 144, 144, 3, 2, kU8},
+    {"v2", 1, false, 28, 28, 144, 32, 1, 1, kU8},   {"v2", 3, false, 28, 28, 32, 192, 1, 1, kU8},
+    {"v2", 2, true, 28, 28, 192, 192, 3, 1, kU8},   {"v2", 2, false, 28, 28, 192, 32, 1, 1, kU8},
+    {"v2", 1, true, 28, 28, 192, 192, 3, 2, kU8},   {"v2", 1, false, 14, 14, 192, 64, 1, 1, kU8},
+    {"v2", 4, false, 14, 14, 64, 384, 1, 1, kU8},   {"v2", 4, true, 14, 14, 384, 384, 3, 1, kU8},
+    {"v2", 3, false, 14, 14, 384, 64, 1, 1, kU8},   {"v2", 1, false, 14, 14, 384, 96, 1, 1, kU8},
+    {"v2", 3, false, 14, 14, 96, 576, 1, 1, kU8},   {"v2", 2, true, 14, 14, 576, 576, 3, 1, kU8},
+    {"v2", 2, false, 14, 14, 576, 96, 1, 1, kU8},   {"v2", 1, true, 14, 14, 576, 576, 3, 2, kU8},
+    {"v2", 1, false, 7, 7, 576, 160, 1, 1, kU8},    {"v2", 3, false, 7, 7, 160, 960, 1, 1, kU8},
+    {"v2", 3, true, 7, 7, 960, 960, 3, 1, kU8},     {"v2", 2, false, 7, 7, 960, 160, 1, 1, kU8},
+    {"v2", 1, false, 7, 7, 960, 320, 1, 1, kU8},    {"v2", 1, false, 7, 7, 320, 1280, 1, 1, kU8},
+    {"v2", 1, false, 1, 1, 1280, 1001, 1, 1, kU8},
+    {"v3", 1, true, 56, 56, 72, 72, 5, 2, kU8},     {"v3", 1, true, 14, 14, 576, 576, 5, 1, kU8},
+    {"int8", 1, false, 224, 224, 3, 32, 3, 2, kI8}, {"int8", 1, true, 56, 56, 144, 144, 3, 1, kI8},
+    {"int8", 1, false, 56, 56, 24, 144, 1, 1, kI8}, {"int8", 1, false, 28, 28, 192, 32, 1, 1, kI8},
+};
+
+std::string layer_name(const Layer& l) {
+  char name[80];
+  std::snprintf(name, sizeof name, "%s %s %dx%d/%d %dx%dx%d", l.model, l.depthwise ? "dw" : "conv", l.kernel, l.kernel,
+                l.stride, l.in_h, l.in_w, l.in_c);
+  std::string s = name;
+  if (!l.depthwise) s += "->" + std::to_string(l.out_c);
+  if (l.count > 1) s += " (x" + std::to_string(l.count) + ")";
+  return s;
+}
+
+// splitmix64: random weights and inputs, the same on every platform.
+struct Random {
+  uint64_t state = 42;
+  uint64_t next() {
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  int32_t between(int32_t lo, int32_t hi) { return lo + static_cast<int32_t>(next() % static_cast<uint64_t>(hi - lo + 1)); }
+};
+
+ConvDesc make_desc(const Layer& l, Random& rng) {
+  ConvDesc d;
+  d.dtype = l.dtype;
+  mnw::ConvGeometry& g = d.geometry;
+  g.in_h = l.in_h;
+  g.in_w = l.in_w;
+  g.in_c = l.in_c;
+  g.out_c = l.out_c;
+  g.kernel_h = g.kernel_w = l.kernel;
+  g.stride_h = g.stride_w = l.stride;
+  // SAME padding.
+  g.out_h = (l.in_h + l.stride - 1) / l.stride;
+  g.out_w = (l.in_w + l.stride - 1) / l.stride;
+  g.pad_top = std::max((g.out_h - 1) * l.stride + l.kernel - l.in_h, 0) / 2;
+  g.pad_left = std::max((g.out_w - 1) * l.stride + l.kernel - l.in_w, 0) / 2;
+  const bool u8 = l.dtype == kU8;
+  d.input_zero_point = u8 ? 128 : -1;
+  d.output_zero_point = u8 ? 0 : -128;
+  d.activation_min = u8 ? 0 : -128;
+  d.activation_max = u8 ? 170 : 127;  // ReLU6-like
+  d.rounding = u8 || l.depthwise ? mnw::Rounding::kDouble : mnw::Rounding::kSingle;
+  const size_t taps = static_cast<size_t>(l.kernel) * l.kernel;
+  d.filter.resize(l.depthwise ? taps * l.out_c : taps * l.in_c * l.out_c);
+  for (int16_t& w : d.filter) w = static_cast<int16_t>(u8 ? rng.between(-120, 135) : rng.between(-127, 127));
+  const int32_t mantissa = rng.between(1 << 30, INT32_MAX);
+  for (int c = 0; c < l.out_c; ++c) {
+    d.bias.push_back(rng.between(-20000, 20000));
+    d.multiplier.push_back(u8 ? mantissa : rng.between(1 << 30, INT32_MAX));
+    d.exponent.push_back(u8 ? -9 : rng.between(-10, -8));
+  }
+  return d;
+}
+
+// Milliseconds per run: the fastest of many single timed runs, after a
+// warm-up long enough for the wasm engine to tier up. The minimum is the
+// figure least disturbed by other processes on a busy machine.
+double time_ms(const std::function<void()>& run, double budget_ms) {
+  using Clock = std::chrono::steady_clock;
+  const auto elapsed_ms = [](Clock::time_point since) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - since).count();
+  };
+  const auto warm_up = Clock::now();
+  for (int i = 0; i < 2 || elapsed_ms(warm_up) < budget_ms / 4; ++i) run();
+  double best = 1e30;
+  const auto start = Clock::now();
+  for (int i = 0; i < 3 || (elapsed_ms(start) < budget_ms && i < 500); ++i) {
+    const auto t = Clock::now();
+    run();
+    best = std::min(best, elapsed_ms(t));
+  }
+  return best;
+}
+
+struct Row {
+  const Layer* layer;
+  ConvDesc desc;
+  double macs;
+  std::vector<uint8_t> input, ref_out, simd_out;
+  std::unique_ptr<mnw::ConvKernel> ref, simd;
+  double ref_ms = 1e30, simd_ms = 1e30;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool simd_only = false;
+  int rounds = 1;
+  const char* filter = "";
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--simd-only") == 0) {
+      simd_only = true;
+    } else if (std::strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
+      rounds = std::max(1, std::atoi(argv[++i]));
+    } else {
+      filter = argv[i];
+    }
+  }
+  Random rng;
+  std::vector<Row> rows;
+  for (const Layer& l : kLayers) {
+    if (layer_name(l).find(filter) == std::string::npos) continue;
+    Row& r = rows.emplace_back();
+    r.layer = &l;
+    r.desc = make_desc(l, rng);
+    const auto& g = r.desc.geometry;
+    r.macs = static_cast<double>(g.out_h) * g.out_w * g.out_c * l.kernel * l.kernel * (l.depthwise ? 1 : l.in_c);
+    r.input.resize(static_cast<size_t>(g.in_h) * g.in_w * g.in_c);
+    for (uint8_t& x : r.input) x = static_cast<uint8_t>(rng.next() >> 56);
+    r.ref_out.resize(static_cast<size_t>(g.out_h) * g.out_w * g.out_c);
+    r.simd_out.resize(r.ref_out.size());
+    const auto make = l.depthwise ? mnw::make_depthwise_conv2d_kernel : mnw::make_conv2d_kernel;
+    r.ref = make(mnw::KernelPath::kReference, r.desc);
+    r.simd = make(mnw::KernelPath::kSimd, r.desc);
+  }
+  // Rounds interleave the layers, so that a burst of load elsewhere on the
+  // machine does not spoil every sample of one layer.
+  for (int round = 0; round < rounds; ++round) {
+    for (Row& r : rows) {
+      if (!simd_only) r.ref_ms = std::min(r.ref_ms, time_ms([&] { r.ref->run(r.input.data(), r.ref_out.data()); }, 200));
+      r.simd_ms = std::min(r.simd_ms, time_ms([&] { r.simd->run(r.input.data(), r.simd_out.data()); }, 400));
+    }
+  }
+
+  std::printf("SIMD path: %s. Times per occurrence; totals count each shape as often as the model has it.\n\n",
+              mnw::kernel_path_name(mnw::KernelPath::kSimd));
+  std::printf("%-40s %8s | %9s %7s | %9s %7s | %7s\n", "layer", "MMAC", "ref ms", "GMAC/s", "simd ms", "GMAC/s",
+              "speedup");
+  const auto print_row = [&](const std::string& name, double macs, double ref_ms, double simd_ms, const char* note) {
+    std::printf("%-40s %8.2f | ", name.c_str(), macs / 1e6);
+    if (simd_only) {
+      std::printf("%9s %7s | %9.3f %7.2f |\n", "-", "-", simd_ms, macs / simd_ms / 1e6);
+    } else {
+      std::printf("%9.3f %7.2f | %9.3f %7.2f | %6.1fx%s\n", ref_ms, macs / ref_ms / 1e6, simd_ms, macs / simd_ms / 1e6,
+                  ref_ms / simd_ms, note);
+    }
+  };
+  bool all_equal = true;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    Row& r = rows[i];
+    if (simd_only) r.ref->run(r.input.data(), r.ref_out.data());
+    const bool equal = r.ref_out == r.simd_out;
+    all_equal = all_equal && equal;
+    print_row(layer_name(*r.layer), r.macs, r.ref_ms, r.simd_ms, equal ? "" : "  OUTPUT DIFFERS");
+    // After a model's last row, its total.
+    if (i + 1 == rows.size() || std::strcmp(rows[i + 1].layer->model, r.layer->model) != 0) {
+      double macs = 0, ref_ms = 0, simd_ms = 0;
+      for (const Row& m : rows) {
+        if (std::strcmp(m.layer->model, r.layer->model) != 0) continue;
+        macs += m.layer->count * m.macs;
+        ref_ms += m.layer->count * m.ref_ms;
+        simd_ms += m.layer->count * m.simd_ms;
+      }
+      print_row(std::string(r.layer->model) + " total", macs, ref_ms, simd_ms, "");
+      std::printf("\n");
+    }
+  }
+  return all_equal ? 0 : 1;
+}
