@@ -46,8 +46,7 @@ class AddSubOp final : public Operator {
     const int32_t scaled1 = multiply_by_quantized_multiplier(shifted1, p_.input1_multiplier);
     const int32_t scaled2 = multiply_by_quantized_multiplier(shifted2, p_.input2_multiplier);
     const int32_t raw = scaled1 + p_.sign * scaled2;
-    const int32_t result = multiply_by_quantized_multiplier(raw, p_.output_multiplier) + p_.output_offset;
-    return std::clamp(result, p_.clamp.min, p_.clamp.max);
+    return add_and_clamp(multiply_by_quantized_multiplier(raw, p_.output_multiplier), p_.output_offset, p_.clamp);
   }
 
   AddSubParams p_;

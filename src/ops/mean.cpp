@@ -37,8 +37,8 @@ class SpatialMeanOp final : public Operator {
         for (int c = 0; c < channels_; ++c) sums_[static_cast<size_t>(c)] += in[c];
       }
       for (int c = 0; c < channels_; ++c) {
-        const int32_t v = multiply_by_quantized_multiplier(sums_[static_cast<size_t>(c)], multiplier_) + bias_;
-        out[c] = static_cast<T>(std::clamp(v, range.min, range.max));
+        const int32_t scaled = multiply_by_quantized_multiplier(sums_[static_cast<size_t>(c)], multiplier_);
+        out[c] = static_cast<T>(add_and_clamp(scaled, bias_, range));
       }
       out += channels_;
     }

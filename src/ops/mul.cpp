@@ -31,8 +31,8 @@ class MulOp final : public Operator {
     broadcast_.for_each_run([&](int64_t ai, int64_t bi, int64_t oi, int64_t count, int64_t a_step, int64_t b_step) {
       for (int64_t i = 0; i < count; ++i) {
         const int32_t product = (a[ai + i * a_step] + offset1_) * (b[bi + i * b_step] + offset2_);
-        const int32_t result = multiply_by_quantized_multiplier(product, multiplier_) + output_offset_;
-        out[oi + i] = static_cast<T>(std::clamp(result, clamp_.min, clamp_.max));
+        const int32_t scaled = multiply_by_quantized_multiplier(product, multiplier_);
+        out[oi + i] = static_cast<T>(add_and_clamp(scaled, output_offset_, clamp_));
       }
     });
   }

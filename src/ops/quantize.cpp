@@ -63,8 +63,7 @@ Result<OperatorPtr> create_quantize(const OpContext& ctx) {
   const int32_t output_zero_point = output.quantization.zero_point();
   const ClampRange range = dtype_range(output.dtype);
   return OperatorPtr(std::make_unique<LookupTableOp>(ctx, [&](int32_t x) {
-    const int32_t q = multiply_by_quantized_multiplier(x - input_zero_point, m) + output_zero_point;
-    return std::clamp(q, range.min, range.max);
+    return add_and_clamp(multiply_by_quantized_multiplier(x - input_zero_point, m), output_zero_point, range);
   }));
 }
 

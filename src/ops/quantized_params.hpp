@@ -18,6 +18,12 @@ struct ClampRange {
 // Full range of a uint8/int8 tensor type.
 ClampRange dtype_range(DType dtype);
 
+// clamp(value + offset, range) without the int32 overflow that extreme
+// rescales (a multiplier clamped to 2^30, say) can bring to value + offset.
+inline int32_t add_and_clamp(int32_t value, int32_t offset, ClampRange range) {
+  return static_cast<int32_t>(std::clamp<int64_t>(int64_t{value} + offset, range.min, range.max));
+}
+
 // clamp(truncate(v), lo, hi) for any float. Converting a float outside
 // int32's range (or NaN) to an integer is undefined, and extreme scales make
 // such floats, so the clamp starts in float; NaN gives lo.

@@ -23,8 +23,7 @@ Result<OperatorPtr> create_relu(const OpContext& ctx) {
   const int32_t input_zero_point = input.quantization.zero_point();
   const int32_t output_zero_point = output.quantization.zero_point();
   return OperatorPtr(std::make_unique<LookupTableOp>(ctx, [&](int32_t x) {
-    const int32_t q = multiply_by_quantized_multiplier(x - input_zero_point, m) + output_zero_point;
-    return std::clamp(q, clamp.min, clamp.max);
+    return add_and_clamp(multiply_by_quantized_multiplier(x - input_zero_point, m), output_zero_point, clamp);
   }));
 }
 

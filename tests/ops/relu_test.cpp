@@ -54,6 +54,18 @@ TEMPLATE_TEST_CASE("RELU and RELU6 between quantizations are within one quantum 
   }
 }
 
+TEST_CASE("RELU with an absurd rescale stays defined", "[ops][relu]") {
+  // Input scale / output scale = 1e30: the multiplier is clamped to about
+  // 2^30, and the fixed-point left shift wraps for |q| >= 2 as in TFLite.
+  // Every input runs (sanitizer builds check no overflow is undefined);
+  // -1, 0 and 1 still have meaningful results.
+  const auto in = all_values<int8_t>();
+  const auto out = run_model<int8_t, int8_t>(relu_model<int8_t>(tfl::op::kRelu, 1e10f, 0, 1e-20f, -128), {in});
+  CHECK(int{out[128 - 1]} == -128);
+  CHECK(int{out[128 + 0]} == -128);
+  CHECK(int{out[128 + 1]} == 127);
+}
+
 TEST_CASE("RELU rejects malformed nodes", "[ops][relu]") {
   SECTION("different input and output types") {
     const Status s = load_error(relu_model<int8_t>(tfl::op::kRelu, 0.1f, 0, 0.1f, 0, tfl::kUInt8));
