@@ -8,6 +8,7 @@
 
 #include "model/metadata.hpp"
 #include "model/model.hpp"
+#include "support/model_extras.hpp"
 #include "support/model_runner.hpp"
 #include "support/prng.hpp"
 #include "support/shared_data.hpp"
@@ -17,87 +18,6 @@ using namespace mnw::test;
 
 namespace {
 
-// --- a minimal zip writer (stored entries, or a method number without data) ---
-
-struct ZipEntry {
-  std::string name;
-  std::string data;
-  uint16_t method = 0;  // 0: stored; 8: deflate (the data is written as is)
-};
-
-uint32_t crc32(const std::string& data) {
-  uint32_t crc = 0xFFFFFFFFu;
-  for (unsigned char c : data) {
-    crc ^= c;
-    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-  }
-  return ~crc;
-}
-
-void put16(std::vector<uint8_t>& out, uint16_t v) {
-  out.push_back(static_cast<uint8_t>(v));
-  out.push_back(static_cast<uint8_t>(v >> 8));
-}
-void put32(std::vector<uint8_t>& out, uint32_t v) {
-  put16(out, static_cast<uint16_t>(v));
-  put16(out, static_cast<uint16_t>(v >> 16));
-}
-void put(std::vector<uint8_t>& out, const std::string& s) { out.insert(out.end(), s.begin(), s.end()); }
-
-// A zip archive whose offsets count from `base`: the size of what it will be
-// appended to, as TFLite's metadata writer does.
-std::vector<uint8_t> zip(const std::vector<ZipEntry>& entries, size_t base, const std::string& comment = "") {
-  std::vector<uint8_t> out, directory;
-  for (const ZipEntry& e : entries) {
-    const uint32_t local = static_cast<uint32_t>(base + out.size());
-    const uint32_t crc = crc32(e.data);
-    // Local file header.
-    put32(out, 0x04034b50);
-    put16(out, 20);
-    put16(out, 0);
-    put16(out, e.method);
-    put32(out, 0);  // time, date
-    put32(out, crc);
-    put32(out, static_cast<uint32_t>(e.data.size()));
-    put32(out, static_cast<uint32_t>(e.data.size()));
-    put16(out, static_cast<uint16_t>(e.name.size()));
-    put16(out, 0);
-    put(out, e.name);
-    put(out, e.data);
-    // Central directory entry.
-    put32(directory, 0x02014b50);
-    put16(directory, 20);
-    put16(directory, 20);
-    put16(directory, 0);
-    put16(directory, e.method);
-    put32(directory, 0);
-    put32(directory, crc);
-    put32(directory, static_cast<uint32_t>(e.data.size()));
-    put32(directory, static_cast<uint32_t>(e.data.size()));
-    put16(directory, static_cast<uint16_t>(e.name.size()));
-    put16(directory, 0);  // extra
-    put16(directory, 0);  // comment
-    put16(directory, 0);  // disk
-    put16(directory, 0);  // internal attributes
-    put32(directory, 0);  // external attributes
-    put32(directory, local);
-    put(directory, e.name);
-  }
-  const uint32_t directory_offset = static_cast<uint32_t>(base + out.size());
-  out.insert(out.end(), directory.begin(), directory.end());
-  // End of central directory.
-  put32(out, 0x06054b50);
-  put16(out, 0);
-  put16(out, 0);
-  put16(out, static_cast<uint16_t>(entries.size()));
-  put16(out, static_cast<uint16_t>(entries.size()));
-  put32(out, static_cast<uint32_t>(directory.size()));
-  put32(out, directory_offset);
-  put16(out, static_cast<uint16_t>(comment.size()));
-  put(out, comment);
-  return out;
-}
-
 // A small model that runs, with `entries` zipped onto its end.
 std::vector<uint8_t> model_with_zip(const std::vector<ZipEntry>& entries, const std::string& comment = "") {
   ModelBuilder m;
@@ -105,7 +25,7 @@ std::vector<uint8_t> model_with_zip(const std::vector<ZipEntry>& entries, const 
   const int y = m.tensor("y", tfl::kUInt8, {1, 3}, per_tensor(1.0f, 0));
   add_single_op(m, tfl::op::kRelu, {x}, y);
   std::vector<uint8_t> bytes = m.build();
-  const std::vector<uint8_t> archive = zip(entries, bytes.size(), comment);
+  const std::vector<uint8_t> archive = zip_archive(entries, bytes.size(), comment);
   bytes.insert(bytes.end(), archive.begin(), archive.end());
   return bytes;
 }
@@ -115,33 +35,6 @@ std::vector<std::string> labels_of(std::vector<uint8_t> bytes) {
   INFO(model.status().message());
   REQUIRE(model.is_ok());  // a broken archive never fails the model
   return model.value()->labels;
-}
-
-// --- TFLite metadata (metadata_schema.fbs) ----------------------------------------
-
-struct ProcessUnitSpec {
-  uint8_t options_type;  // 1: NormalizationOptions
-  std::vector<float> mean, std;
-};
-
-// ModelMetadata { subgraph_metadata (3): [SubGraphMetadata { input_tensor_metadata (2):
-//   [TensorMetadata { process_units (4): [ProcessUnit { options_type (0), options (1) }] }] }] }
-std::vector<uint8_t> metadata_flatbuffer(const std::vector<ProcessUnitSpec>& units) {
-  FlatBufferWriter w;
-  std::vector<FlatBufferWriter::Ref> unit_refs;
-  for (const ProcessUnitSpec& u : units) {
-    const auto mean = w.vector(u.mean);
-    const auto std_dev = w.vector(u.std);
-    const auto options = w.table(FlatBufferWriter::Table().offset(0, mean).offset(1, std_dev));
-    unit_refs.push_back(w.table(FlatBufferWriter::Table().scalar<uint8_t>(0, u.options_type).offset(1, options)));
-  }
-  const auto unit_vector = w.offset_vector(unit_refs);
-  const auto tensor = w.table(FlatBufferWriter::Table().offset(4, unit_vector));
-  const auto tensors = w.offset_vector({tensor});
-  const auto subgraph = w.table(FlatBufferWriter::Table().offset(2, tensors));
-  const auto subgraphs = w.offset_vector({subgraph});
-  const auto name = w.string("test metadata");
-  return w.finish(w.table(FlatBufferWriter::Table().offset(0, name).offset(3, subgraphs)), "M001");
 }
 
 std::shared_ptr<const Model> model_with_metadata(const std::string& name, std::vector<uint8_t> metadata) {
@@ -232,7 +125,7 @@ TEST_CASE("Broken zip archives give no labels and never fail the model", "[model
   const std::vector<uint8_t> good = model_with_zip(entries);
   REQUIRE(labels_of(good).size() == 2);
   const size_t eocd = good.size() - 22;
-  const size_t zip_start = good.size() - zip(entries, 0).size();
+  const size_t zip_start = good.size() - zip_archive(entries, 0).size();
   const size_t directory = eocd - (46 + 10);
   auto patch32 = [](std::vector<uint8_t> b, size_t at, uint32_t v) {
     std::memcpy(b.data() + at, &v, 4);
@@ -268,7 +161,7 @@ TEST_CASE("Broken zip archives give no labels and never fail the model", "[model
 
 TEST_CASE("Randomly corrupted zip tails never crash the label reader", "[model][metadata]") {
   const std::vector<uint8_t> good = model_with_zip({{"a.txt", "1\n2\n"}, {"labels.txt", "x\ny\nz\n"}}, "comment");
-  const size_t tail = good.size() - zip({{"a.txt", "1\n2\n"}, {"labels.txt", "x\ny\nz\n"}}, 0, "comment").size();
+  const size_t tail = good.size() - zip_archive({{"a.txt", "1\n2\n"}, {"labels.txt", "x\ny\nz\n"}}, 0, "comment").size();
   const auto start = Clock::now();
   int some_labels = 0, none = 0;
   for (uint64_t seed = 1; seed <= 3000 && Clock::now() - start < std::chrono::milliseconds(500); ++seed) {
@@ -319,26 +212,26 @@ TEST_CASE("Label lines split on LF and CRLF", "[model][metadata]") {
 TEST_CASE("Input normalization comes from the TFLITE_METADATA buffer", "[model][metadata]") {
   SECTION("per-channel mean and std") {
     const auto m = model_with_metadata("TFLITE_METADATA",
-                                       metadata_flatbuffer({{1, {0.485f, 0.456f, 0.406f}, {0.229f, 0.224f, 0.225f}}}));
+                                       input_metadata({{1, {0.485f, 0.456f, 0.406f}, {0.229f, 0.224f, 0.225f}}}));
     CHECK(m->norm_mean == std::vector<float>{0.485f, 0.456f, 0.406f});
     CHECK(m->norm_std == std::vector<float>{0.229f, 0.224f, 0.225f});
   }
   SECTION("after a process unit of another kind") {
-    const auto m = model_with_metadata("TFLITE_METADATA", metadata_flatbuffer({{2, {9.0f}, {9.0f}}, {1, {127.5f}, {127.5f}}}));
+    const auto m = model_with_metadata("TFLITE_METADATA", input_metadata({{2, {9.0f}, {9.0f}}, {1, {127.5f}, {127.5f}}}));
     CHECK(m->norm_mean == std::vector<float>{127.5f});
     CHECK(m->norm_std == std::vector<float>{127.5f});
   }
   SECTION("means and stds of different lengths are ignored") {
-    const auto m = model_with_metadata("TFLITE_METADATA", metadata_flatbuffer({{1, {1.0f, 2.0f}, {3.0f}}}));
+    const auto m = model_with_metadata("TFLITE_METADATA", input_metadata({{1, {1.0f, 2.0f}, {3.0f}}}));
     CHECK(m->norm_mean.empty());
     CHECK(m->norm_std.empty());
   }
   SECTION("metadata under another name is not read") {
-    const auto m = model_with_metadata("min_runtime_version", metadata_flatbuffer({{1, {1.0f}, {2.0f}}}));
+    const auto m = model_with_metadata("min_runtime_version", input_metadata({{1, {1.0f}, {2.0f}}}));
     CHECK(m->norm_mean.empty());
   }
   SECTION("garbage metadata is ignored and the model still loads") {
-    std::vector<uint8_t> metadata = metadata_flatbuffer({{1, {1.0f}, {2.0f}}});
+    std::vector<uint8_t> metadata = input_metadata({{1, {1.0f}, {2.0f}}});
     Prng prng(4);
     for (int i = 0; i < 300; ++i) {
       std::vector<uint8_t> mutated = metadata;

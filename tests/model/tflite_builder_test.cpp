@@ -3,6 +3,8 @@
 #include <catch_amalgamated.hpp>
 
 #include "model/model.hpp"
+#include "support/model_runner.hpp"
+#include "support/sample_models.hpp"
 #include "support/tflite_builder.hpp"
 
 using namespace mnw;
@@ -114,4 +116,18 @@ TEST_CASE("Built models carry every options table the engine reads", "[model][bu
   CHECK(ops[8].options.keep_dims);
   CHECK(ops[9].builtin_code == 34);
   CHECK(ops[10].builtin_code == 117);
+}
+
+TEST_CASE("Models with shared vtables and vectors run like their plain twins", "[model][builder]") {
+  // Every builder file shares vtables between tables of one layout, so most
+  // tables point forward to theirs (a negative soffset); share_vectors also
+  // lets many tensors refer to one shape or scale vector.
+  ModelBuilder plain = int8_every_op();
+  ModelBuilder shared = int8_every_op();
+  shared.share_vectors = true;
+  const std::vector<uint8_t> plain_bytes = plain.build(), shared_bytes = shared.build();
+  CHECK(shared_bytes.size() < plain_bytes.size());
+  std::vector<float> input(6 * 6 * 4);
+  for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<float>(i % 13) / 6.5f - 1.0f;
+  CHECK(run_model<float, float>(shared, {input}) == run_model<float, float>(plain, {input}));
 }

@@ -89,10 +89,19 @@ FlatBufferWriter::Ref FlatBufferWriter::table(const Table& t) {
   for (const auto& [id, distance] : field_distance) {
     vtable[2 + static_cast<size_t>(id)] = static_cast<uint16_t>(table_distance - distance);
   }
-  for (size_t i = vtable.size(); i-- > 0;) prepend(&vtable[i], 2);
-  // The table's soffset is table position - vtable position; the vtable sits
-  // just in front of the table.
-  const int32_t soffset = static_cast<int32_t>(size() - table_distance);
+  // Tables with the same layout share one vtable, as FlatBuffers writers do;
+  // an earlier one lies after this table, so the soffset is then negative.
+  size_t vtable_distance = 0;
+  for (const auto& [written, distance] : vtables_) {
+    if (written == vtable) vtable_distance = distance;
+  }
+  if (vtable_distance == 0) {
+    for (size_t i = vtable.size(); i-- > 0;) prepend(&vtable[i], 2);
+    vtable_distance = size();
+    vtables_.emplace_back(vtable, vtable_distance);
+  }
+  // The table's soffset is table position - vtable position.
+  const int32_t soffset = static_cast<int32_t>(vtable_distance) - static_cast<int32_t>(table_distance);
   std::memcpy(bytes_.data() + bytes_.size() - table_distance, &soffset, 4);
   return static_cast<Ref>(table_distance);
 }
@@ -219,7 +228,7 @@ struct OptionsWriter {
 }  // namespace
 
 std::vector<uint8_t> ModelBuilder::build() const {
-  FlatBufferWriter w;
+  FlatBufferWriter w(share_vectors);
 
   // Buffers first: their data ends up at the end of the file.
   std::vector<Ref> buffers;

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -66,15 +67,30 @@ class FlatBufferWriter {
     std::vector<Field> fields_;
   };
 
+  // With sharing on, equal vectors of scalars are written once and referred
+  // to from every parent: legal FlatBuffers (TFLite's converter never does it).
+  explicit FlatBufferWriter(bool share_vectors = false) : share_vectors_(share_vectors) {}
+
   // A vector of scalars; `alignment` of its first element may be raised
   // (TFLite's buffers ask for 16).
   template <typename T>
   Ref vector(const std::vector<T>& values, size_t alignment = sizeof(T)) {
     static_assert(std::is_arithmetic_v<T>);
     const size_t bytes = values.size() * sizeof(T);
-    pad_to(std::max<size_t>(alignment, 4), bytes);
+    alignment = std::max<size_t>(alignment, 4);
+    std::string key;
+    if (share_vectors_) {
+      key = std::to_string(alignment) + ":" + std::to_string(values.size()) + ":";
+      key.append(reinterpret_cast<const char*>(values.data()), bytes);
+      for (const auto& [k, ref] : shared_vectors_) {
+        if (k == key) return ref;
+      }
+    }
+    pad_to(alignment, bytes);
     for (size_t i = values.size(); i-- > 0;) prepend(&values[i], sizeof(T));
-    return prepend_u32(static_cast<uint32_t>(values.size()));
+    const Ref ref = prepend_u32(static_cast<uint32_t>(values.size()));
+    if (share_vectors_) shared_vectors_.emplace_back(std::move(key), ref);
+    return ref;
   }
   Ref string(std::string_view s);
   Ref offset_vector(const std::vector<Ref>& refs);
@@ -94,6 +110,9 @@ class FlatBufferWriter {
   std::vector<uint8_t> bytes_;  // the buffer lives in bytes_[head_, end)
   size_t head_ = 0;
   size_t max_alignment_ = 4;
+  std::vector<std::pair<std::vector<uint16_t>, size_t>> vtables_;  // written vtables, by distance from the end
+  bool share_vectors_;
+  std::vector<std::pair<std::string, Ref>> shared_vectors_;  // (alignment, size, bytes) -> vector
 };
 
 // --- TFLite schema codes -----------------------------------------------------
@@ -223,6 +242,8 @@ class ModelBuilder {
   uint32_t schema_version = 3;
   std::string file_identifier = "TFL3";
   std::string description = "built by tests";
+  // Write equal vectors (shapes, scales, indices) once; see FlatBufferWriter.
+  bool share_vectors = false;
 
   std::vector<uint8_t> build() const;
 
