@@ -12,7 +12,7 @@
 #include "kernels/simd/requantize.hpp"
 #include "support/prng.hpp"
 
-#if !defined(XSIMD_NO_SUPPORTED_ARCHITECTURE)
+#if MNW_SIMD_KERNELS
 
 namespace {
 
@@ -179,5 +179,9 @@ TEMPLATE_TEST_CASE("simd requantize: output zero point, clamp and narrowing", "[
     });
   }
 }
+
+#else
+
+TEST_CASE("simd requantize", "[kernels]") { SKIP("this build has no SIMD kernels"); }
 
 #endif

@@ -1,7 +1,7 @@
 #include "kernels/simd/conv_2d.hpp"
 
 #include "kernels/simd/xsimd_extensions.hpp"
-#if !defined(XSIMD_NO_SUPPORTED_ARCHITECTURE)  // see simd_kernels.cpp
+#if MNW_SIMD_KERNELS
 
 #include <algorithm>
 #include <cstring>
@@ -89,10 +89,25 @@ class Conv2D final : public ConvKernel {
   const char* name() const override { return "simd conv_2d"; }
 
  private:
+  // The output pixel of an A row, stepped along with it (no divisions).
+  struct Pixel {
+    int batch = 0, y = 0, x = 0;
+  };
+  Pixel next(Pixel p) const {
+    if (++p.x == g_.out_w) {
+      p.x = 0;
+      if (++p.y == g_.out_h) {
+        p.y = 0;
+        ++p.batch;
+      }
+    }
+    return p;
+  }
   template <class T>
-  void pack_group(const T* input, size_t first_row, size_t rows, int32_t* group) const;
+  void pack_group(const T* input, const T* input_end, size_t first_row, size_t rows, Pixel& at,
+                  int32_t* group) const;
   template <class T>
-  void pack_row(const T* input, size_t row, int16_t* dst) const;
+  void pack_row(const T* input, const T* input_end, size_t row, Pixel at, int16_t* dst) const;
   template <class T, Epilogue E>
   void run_typed(const T* input, T* output) const;
 
@@ -107,8 +122,9 @@ class Conv2D final : public ConvKernel {
   AlignedVector<int16_t> weights_;  // [tile][k pair][2 vectors]
   AlignedVector<int32_t> bias_;     // [tiles * kTileChannels], zero point folded in
   Requantizer requantizer_;
+  size_t row_stride_;  // int16 per row of row_, with slack for whole-vector copies
   // Scratch, so a kernel object runs one convolution at a time: the packed A
-  // of the current block, in groups of kTileRows rows, and one A row.
+  // of the current block, in groups of kTileRows rows, and one group's rows.
   mutable AlignedVector<int32_t> a_;
   mutable AlignedVector<int16_t> row_;
 };
@@ -125,7 +141,8 @@ Conv2D::Conv2D(const ConvDesc& d)
       weights_(tiles_ * pairs_ * 2 * kTileChannels, 0),
       bias_(tiles_ * kTileChannels, 0),
       requantizer_(d, tiles_ * kTileChannels),
-      row_(2 * pairs_ + kLanes16, 0) {
+      row_stride_(round_up(2 * pairs_, kLanes16) + kLanes16),
+      row_(kTileRows * row_stride_, 0) {
   const size_t rows = static_cast<size_t>(g_.batch) * g_.out_h * g_.out_w;
   const size_t fitting = kBlockBytes / (pairs_ * sizeof(int32_t)) / kTileRows * kTileRows;
   block_rows_ = std::min(round_up(rows, kTileRows), std::max(kTileRows, fitting));
@@ -145,31 +162,46 @@ Conv2D::Conv2D(const ConvDesc& d)
   }
 }
 
-// Row `row` of A into dst (2 * pairs_ int16): the taps of the output pixel,
-// padding taps as the input zero point, a zero filler for the last pair.
+// Row `row` of A into dst: the taps of the output pixel as int16, padding
+// taps as the input zero point, a zero filler for the last pair. Copies go
+// by whole vectors where the input allows reading that far: dst needs
+// kLanes16 int16 of slack past the row.
 template <class T>
-void Conv2D::pack_row(const T* input, size_t row, int16_t* dst) const {
+void Conv2D::pack_row(const T* input, const T* input_end, size_t row, Pixel at, int16_t* dst) const {
   const size_t in_c = static_cast<size_t>(g_.in_c);
+  const auto copy = [&](const T* src, size_t n, int16_t* to) {
+    if (src + round_up(n, kLanes16) <= input_end) {
+      for (size_t i = 0; i < n; i += kLanes16) load_widened(src + i).store_unaligned(to + i);
+    } else {
+      for (size_t i = 0; i < n; ++i) to[i] = src[i];
+    }
+  };
   if (pointwise_) {
-    const T* src = input + row * in_c;
-    size_t c = 0;
-    for (; c + kLanes16 <= in_c; c += kLanes16) load_widened(src + c).store_unaligned(dst + c);
-    for (; c < in_c; ++c) dst[c] = src[c];
+    copy(input + row * in_c, in_c, dst);
   } else {
-    const size_t pixels = static_cast<size_t>(g_.out_h) * g_.out_w;
-    const int b = static_cast<int>(row / pixels);
-    const int oy = static_cast<int>(row % pixels) / g_.out_w;
-    const int ox = static_cast<int>(row % pixels) % g_.out_w;
+    const T* image = input + static_cast<size_t>(at.batch) * g_.in_h * g_.in_w * in_c;
+    const int ix0 = at.x * g_.stride_w - g_.pad_left;
+    // One kernel row's taps are contiguous in the input when all inside.
+    const bool row_inside = g_.dilation_w == 1 && ix0 >= 0 && ix0 + g_.kernel_w <= g_.in_w;
+    const size_t run = static_cast<size_t>(g_.kernel_w) * in_c;
+    const I16 zero_point(static_cast<int16_t>(input_zero_point_));
     int16_t* tap = dst;
-    for (int ky = 0; ky < g_.kernel_h; ++ky) {
-      const int iy = oy * g_.stride_h - g_.pad_top + ky * g_.dilation_h;
-      for (int kx = 0; kx < g_.kernel_w; ++kx, tap += in_c) {
-        const int ix = ox * g_.stride_w - g_.pad_left + kx * g_.dilation_w;
-        if (iy < 0 || iy >= g_.in_h || ix < 0 || ix >= g_.in_w) {
-          std::fill(tap, tap + in_c, static_cast<int16_t>(input_zero_point_));
-        } else {
-          const T* src = input + ((static_cast<size_t>(b) * g_.in_h + iy) * g_.in_w + ix) * in_c;
-          std::copy(src, src + in_c, tap);
+    for (int ky = 0; ky < g_.kernel_h; ++ky, tap += run) {
+      const int iy = at.y * g_.stride_h - g_.pad_top + ky * g_.dilation_h;
+      if (iy < 0 || iy >= g_.in_h) {
+        for (size_t i = 0; i < run; i += kLanes16) zero_point.store_unaligned(tap + i);
+      } else if (row_inside) {
+        copy(image + (static_cast<size_t>(iy) * g_.in_w + static_cast<size_t>(ix0)) * in_c, run, tap);
+      } else {
+        for (int kx = 0; kx < g_.kernel_w; ++kx) {
+          const int ix = ix0 + kx * g_.dilation_w;
+          int16_t* t = tap + static_cast<size_t>(kx) * in_c;
+          if (ix < 0 || ix >= g_.in_w) {
+            for (size_t c = 0; c < in_c; ++c) t[c] = static_cast<int16_t>(input_zero_point_);
+          } else {
+            const T* src = image + (static_cast<size_t>(iy) * g_.in_w + static_cast<size_t>(ix)) * in_c;
+            for (size_t c = 0; c < in_c; ++c) t[c] = src[c];
+          }
         }
       }
     }
@@ -177,21 +209,34 @@ void Conv2D::pack_row(const T* input, size_t row, int16_t* dst) const {
   if (k_ % 2 != 0) dst[k_] = 0;
 }
 
-// Rows [first_row, first_row + rows) of A as one group, [pair][row].
+// Rows [first_row, first_row + rows) of A as one group, [pair][row]. Four
+// rows transpose as vectors of pairs; pointwise rows come straight from the
+// input, the others through row_.
 template <class T>
-void Conv2D::pack_group(const T* input, size_t first_row, size_t rows, int32_t* group) const {
+void Conv2D::pack_group(const T* input, const T* input_end, size_t first_row, size_t rows, Pixel& at,
+                        int32_t* group) const {
+  static_assert(kTileRows == 4);
+  const size_t in_c = static_cast<size_t>(g_.in_c);
+  const bool direct = pointwise_ && rows == 4;
+  const size_t stride = direct ? in_c : row_stride_;
+  const Pixel first = at;
+  const auto pack_rows = [&] {
+    Pixel p = first;
+    for (size_t r = 0; r < rows; ++r, p = next(p)) {
+      pack_row(input, input_end, first_row + r, p, row_.data() + r * row_stride_);
+    }
+  };
+  for (size_t r = 0; r < rows; ++r) at = next(at);
+  if (!direct) pack_rows();
   size_t j = 0;
-  if (pointwise_ && rows == 4) {
-    // Four pixels widened, their k-pairs transposed to [pair][row].
-    static_assert(kTileRows == 4);
-    const size_t in_c = static_cast<size_t>(g_.in_c);
-    const T* src = input + first_row * in_c;
-    for (; 2 * j + kLanes16 <= in_c; j += kLanes) {
-      const size_t k = 2 * j;
-      const I32 r0 = xsimd::bitwise_cast<int32_t>(load_widened(src + k));
-      const I32 r1 = xsimd::bitwise_cast<int32_t>(load_widened(src + in_c + k));
-      const I32 r2 = xsimd::bitwise_cast<int32_t>(load_widened(src + 2 * in_c + k));
-      const I32 r3 = xsimd::bitwise_cast<int32_t>(load_widened(src + 3 * in_c + k));
+  if (rows == 4) {
+    const auto load = [&](size_t r, size_t k) {
+      return direct ? xsimd::bitwise_cast<int32_t>(load_widened(input + (first_row + r) * in_c + k))
+                    : I32::load_unaligned(reinterpret_cast<const int32_t*>(row_.data() + r * stride + k));
+    };
+    // Whole vectors of pairs, within the row (the filler pair comes below).
+    for (; 2 * j + kLanes16 <= (direct ? in_c : 2 * pairs_); j += kLanes) {
+      const I32 r0 = load(0, 2 * j), r1 = load(1, 2 * j), r2 = load(2, 2 * j), r3 = load(3, 2 * j);
       const I32 t0 = xsimd::zip_lo(r0, r2), t1 = xsimd::zip_hi(r0, r2);
       const I32 t2 = xsimd::zip_lo(r1, r3), t3 = xsimd::zip_hi(r1, r3);
       int32_t* dst = group + j * 4;
@@ -201,12 +246,13 @@ void Conv2D::pack_group(const T* input, size_t first_row, size_t rows, int32_t* 
       xsimd::zip_hi(t1, t3).store_unaligned(dst + 3 * kLanes);
     }
     if (j == pairs_) return;
+    if (direct) pack_rows();
   }
-  // The rest row by row through row_.
+  // The remaining pairs one by one.
   for (size_t r = 0; r < rows; ++r) {
-    pack_row(input, first_row + r, row_.data());
-    const int16_t* row = row_.data();
-    for (size_t p = j; p < pairs_; ++p) std::memcpy(group + p * rows + r, row + 2 * p, sizeof(int32_t));
+    const int16_t* row = row_.data() + r * row_stride_;
+    int32_t* dst = group + j * rows + r;
+    for (size_t p = j; p < pairs_; ++p, dst += rows) std::memcpy(dst, row + 2 * p, sizeof(int32_t));
   }
 }
 
@@ -216,14 +262,16 @@ void Conv2D::run_typed(const T* input, T* output) const {
   const OutputClamp<T> clamp(requantizer_);
   const size_t out_c = static_cast<size_t>(g_.out_c);
   const size_t rows = static_cast<size_t>(g_.batch) * g_.out_h * g_.out_w;
+  const T* input_end = input + static_cast<size_t>(g_.batch) * g_.in_h * g_.in_w * g_.in_c;
+  Pixel at;
   for (size_t first = 0; first < rows; first += block_rows_) {
     const size_t block = std::min(block_rows_, rows - first);
     const size_t full_groups = block / kTileRows, tail = block % kTileRows;
     for (size_t g = 0; g < full_groups; ++g) {
-      pack_group(input, first + g * kTileRows, kTileRows, a_.data() + g * kTileRows * pairs_);
+      pack_group(input, input_end, first + g * kTileRows, kTileRows, at, a_.data() + g * kTileRows * pairs_);
     }
     int32_t* tail_group = a_.data() + full_groups * kTileRows * pairs_;
-    if (tail > 0) pack_group(input, first + full_groups * kTileRows, tail, tail_group);
+    if (tail > 0) pack_group(input, input_end, first + full_groups * kTileRows, tail, at, tail_group);
     for (size_t t = 0; t < tiles_; ++t) {
       const size_t oc = t * kTileChannels;
       const size_t channels = std::min(kTileChannels, out_c - oc);

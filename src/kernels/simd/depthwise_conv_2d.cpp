@@ -1,7 +1,7 @@
 #include "kernels/simd/depthwise_conv_2d.hpp"
 
 #include "kernels/simd/xsimd_extensions.hpp"
-#if !defined(XSIMD_NO_SUPPORTED_ARCHITECTURE)  // see simd_kernels.cpp
+#if MNW_SIMD_KERNELS
 
 #include <algorithm>
 #include <cstring>
@@ -216,9 +216,9 @@ void DepthwiseConv2D::run_typed(const T* input, T* output) const {
           if (window) {
             const T* first = image + static_cast<size_t>(iy0) * in_row +
                              static_cast<size_t>(ox0 * g.stride_w - g.pad_left) * c_count;
-            accumulate_pixels(TapWindow<T>{first, static_cast<ptrdiff_t>(g.stride_w) * static_cast<ptrdiff_t>(c_count),
-                                           offsets_.data()},
-                              pixels, pairs_, weights_.data(), bias_.data(), c_count, accumulators_.data());
+            const auto pixel_step = static_cast<ptrdiff_t>(g.stride_w) * static_cast<ptrdiff_t>(c_count);
+            accumulate_pixels(TapWindow<T>{first, pixel_step, offsets_.data()}, pixels, pairs_, weights_.data(),
+                              bias_.data(), c_count, accumulators_.data());
           } else {
             const T** tap = taps;
             for (int ox = ox0; ox < ox0 + static_cast<int>(pixels); ++ox) {

@@ -29,6 +29,7 @@
 #include "core/fixed_point.hpp"
 #include "kernels/conv2d.hpp"
 #include "kernels/simd/xsimd_extensions.hpp"
+#if MNW_SIMD_KERNELS
 
 namespace mnw::simd {
 
@@ -165,3 +166,5 @@ class OutputClamp {
 };
 
 }  // namespace mnw::simd
+
+#endif

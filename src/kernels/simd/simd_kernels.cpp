@@ -1,22 +1,21 @@
 #include "kernels/simd/simd_kernels.hpp"
 
-#include <xsimd/xsimd.hpp>
-
 #include "kernels/simd/conv_2d.hpp"
 #include "kernels/simd/depthwise_conv_2d.hpp"
+#include "kernels/simd/xsimd_extensions.hpp"
 
 namespace mnw::simd {
 
 // A target without SIMD (wasm built without -msimd128) has no xsimd batches:
 // the kernels compile to nothing and every factory falls back.
-#if defined(XSIMD_NO_SUPPORTED_ARCHITECTURE)
+#if !MNW_SIMD_KERNELS
 const bool kHasSimd = false;
 const char* const kSimdArchName = "none";
 std::unique_ptr<ConvKernel> make_conv2d_kernel(const ConvDesc&) { return nullptr; }
 std::unique_ptr<ConvKernel> make_depthwise_conv2d_kernel(const ConvDesc&) { return nullptr; }
 #else
 const bool kHasSimd = true;
-const char* const kSimdArchName = xsimd::default_arch::name();
+const char* const kSimdArchName = Arch::name();
 std::unique_ptr<ConvKernel> make_conv2d_kernel(const ConvDesc& desc) { return make_conv_2d(desc); }
 std::unique_ptr<ConvKernel> make_depthwise_conv2d_kernel(const ConvDesc& desc) { return make_depthwise_conv_2d(desc); }
 #endif

@@ -34,7 +34,17 @@
 #else
 #include <xsimd/xsimd.hpp>
 #endif
-#if !defined(XSIMD_NO_SUPPORTED_ARCHITECTURE)  // see simd_kernels.cpp
+
+// 1 when the build targets a SIMD instruction set xsimd supports. xsimd 13
+// claims wasm for any Emscripten build, even without -msimd128 (the scalar
+// fallback module), so that case is excluded by hand.
+#if defined(XSIMD_NO_SUPPORTED_ARCHITECTURE) || (defined(__EMSCRIPTEN__) && !defined(__wasm_simd128__))
+#define MNW_SIMD_KERNELS 0
+#else
+#define MNW_SIMD_KERNELS 1
+#endif
+
+#if MNW_SIMD_KERNELS
 
 namespace mnw::simd {
 
