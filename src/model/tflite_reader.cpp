@@ -3,6 +3,7 @@
 // fb::Buffer, and every cross-reference (tensor, buffer and opcode indices,
 // data sizes) is checked here, so later stages can trust the Model.
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 #include "model/flatbuffer.hpp"
@@ -37,6 +38,15 @@ enum OptionsType : uint8_t {
   kSubOptions = 28,
   kSqueezeOptions = 30,
 };
+
+// schema.fbs TensorType names, to name the types the engine does not hold.
+std::string tensor_type_name(int type) {
+  static constexpr const char* kNames[] = {"FLOAT32", "FLOAT16",   "INT32",      "UINT8",  "INT64",    "STRING",
+                                           "BOOL",    "INT16",     "COMPLEX64",  "INT8",   "FLOAT64",  "COMPLEX128",
+                                           "UINT64",  "RESOURCE",  "VARIANT",    "UINT32", "UINT16",   "INT4"};
+  if (type >= 0 && type < static_cast<int>(std::size(kNames))) return kNames[type];
+  return "unknown type " + std::to_string(type);
+}
 
 struct Reader {
   fb::Buffer& fb;
@@ -212,7 +222,7 @@ struct Reader {
     const std::string label = "tensor #" + std::to_string(index) + " '" + out->name + "'";
     const int8_t type = fb.scalar<int8_t>(t, tensor_field::kType, 0, "tensor type");
     if (!is_known_dtype(type)) {
-      return unsupported(label + " has element type " + std::to_string(type) +
+      return unsupported(label + " has element type " + tensor_type_name(type) +
                          " (supported: float32, int32, uint8, int64, int16, int8)");
     }
     out->dtype = static_cast<DType>(type);

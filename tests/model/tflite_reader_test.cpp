@@ -493,11 +493,11 @@ TEST_CASE("Unsupported operators are named, with the list of supported ones", "[
 
 TEST_CASE("Unsupported element types are named", "[model][reader]") {
   const auto [type, what] = GENERATE(table<int8_t, std::string>({
-      {tfl::kFloat16, "element type 1"},
-      {tfl::kString, "element type 5"},
-      {tfl::kBool, "element type 6"},
-      {-1, "element type -1"},
-      {99, "element type 99"},
+      {tfl::kFloat16, "element type FLOAT16"},
+      {tfl::kString, "element type STRING"},
+      {tfl::kBool, "element type BOOL"},
+      {-1, "element type unknown type -1"},
+      {99, "element type unknown type 99"},
   }));
   ModelBuilder m = relu_model();
   m.tensors()[1].type = type;
