@@ -66,19 +66,18 @@ void gemm_tile(const int32_t* a, size_t pairs, const int16_t* w, const int32_t* 
                const OutputClamp<T>& clamp, size_t oc, T* out, size_t out_stride, size_t channels) {
   I32 acc[kRows][2];
   accumulate<kRows>(a, pairs, w, bias, acc);
-  I16 rows[kRows];
-  for (size_t r = 0; r < kRows; ++r) {
-    rows[r] = add_zero_point(q, scale<E>(q, acc[r][0], oc), scale<E>(q, acc[r][1], oc + kLanes));
+  const auto row = [&](size_t r) {
+    return add_zero_point(q, scale<E>(q, acc[r][0], oc), scale<E>(q, acc[r][1], oc + kLanes));
+  };
+  // Two rows per byte vector, each pair requantized and stored before the next.
+  for (size_t r = 0; r + 1 < kRows; r += 2) {
+    const auto bytes = clamp(row(r), row(r + 1));
+    store_row<0>(out + r * out_stride, bytes, channels);
+    store_row<1>(out + (r + 1) * out_stride, bytes, channels);
   }
-  // Two rows per byte vector.
-  for (size_t r = 0; r < kRows; r += 2) {
-    if (r + 1 < kRows) {
-      const auto bytes = clamp(rows[r], rows[r + 1]);
-      store_row<0>(out + r * out_stride, bytes, channels);
-      store_row<1>(out + (r + 1) * out_stride, bytes, channels);
-    } else {
-      store_row<0>(out + r * out_stride, clamp(rows[r], rows[r]), channels);
-    }
+  if constexpr (kRows % 2 != 0) {
+    const I16 last = row(kRows - 1);
+    store_row<0>(out + (kRows - 1) * out_stride, clamp(last, last), channels);
   }
 }
 
