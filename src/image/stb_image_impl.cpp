@@ -2,6 +2,13 @@
 #include <cstdlib>
 
 #define STB_IMAGE_IMPLEMENTATION
+// stb 2.27 lets hostile files overflow signed ints (JPEG DC prediction) and
+// pass a null pointer to a zero-byte memcpy (PNG with an empty first IDAT).
+// Both are harmless as written, but undefined: tell GCC not to optimise on
+// them. Clang has no such pragma; build this file with -fwrapv there.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("wrapv", "no-delete-null-pointer-checks")
+#endif
 // stb is third-party C-style code; its warnings are not ours to fix.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
