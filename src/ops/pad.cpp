@@ -23,13 +23,18 @@ class PadOp final : public Operator {
       out_dims_[d] = d < lead ? 1 : ctx.output(0).shape[d - lead];
       before_[d] = before[d];
     }
+    in_bytes_ = static_cast<size_t>(ctx.input(0).shape.element_count()) * element_size_;
     out_bytes_ = static_cast<size_t>(ctx.output(0).shape.element_count()) * element_size_;
   }
 
   void run(const TensorData& t) override {
+    // An empty tensor has no memory: its pointer is null, which even a
+    // zero-length memset or memcpy must not be given.
+    if (out_bytes_ == 0) return;
     const uint8_t* in = t.get(input_);
     uint8_t* out = t.get(output_);
     std::memset(out, fill_, out_bytes_);
+    if (in_bytes_ == 0) return;
     const size_t row = static_cast<size_t>(in_dims_[3]) * element_size_;
     for (int a = 0; a < in_dims_[0]; ++a) {
       for (int b = 0; b < in_dims_[1]; ++b) {
@@ -47,7 +52,7 @@ class PadOp final : public Operator {
  private:
   int32_t in_dims_[kRank], out_dims_[kRank], before_[kRank];
   uint8_t fill_;
-  size_t element_size_, out_bytes_ = 0;
+  size_t element_size_, in_bytes_ = 0, out_bytes_ = 0;
   int32_t input_, output_;
 };
 

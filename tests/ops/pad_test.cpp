@@ -54,6 +54,17 @@ TEST_CASE("PAD fills the border with the output zero point", "[ops][pad]") {
   }
 }
 
+TEST_CASE("PAD of an empty tensor is all border, or nothing", "[ops][pad]") {
+  // Empty tensors get no memory at all (a null pointer); the op must not
+  // touch it. There is no input to set: invoke directly.
+  auto border = require_model(pad_model(tfl::kUInt8, {2, 0}, {0, 0, 1, 2}, {2, 3}, per_tensor(0.5f, 42)));
+  border->invoke();
+  CHECK(std::vector<uint8_t>(border->output_data(0), border->output_data(0) + 6) == std::vector<uint8_t>(6, 42));
+  auto nothing = require_model(pad_model(tfl::kUInt8, {0, 3}, {0, 0, 0, 0}, {0, 3}, per_tensor(0.5f, 42)));
+  nothing->invoke();
+  CHECK(nothing->output(0).byte_size() == 0);
+}
+
 TEST_CASE("PAD rejects malformed nodes", "[ops][pad]") {
   SECTION("paddings computed at run time") {
     ModelBuilder m;
