@@ -9,14 +9,16 @@
 // broadcast pair (x_k, x_k+1) yields kLanes partial sums. The input zero point
 // is folded into the bias: bias' = bias - zp * sum_k W[oc][k].
 //
-// Per run: blocks of up to ~16 KB of A rows are packed as int16 (a widening
-// copy for 1x1, im2col otherwise; taps in the padding read the input zero
-// point, which the folded bias cancels). For each weight tile, a 4-row x
-// 2-vector register tile (8 accumulators, 2 weight vectors, 1 broadcast)
-// walks the k-pairs, then adds nothing more: bias is the accumulators'
-// initial value and the requantization, clamp and narrowing store follow in
-// registers. Row remainders use a 1-3 row variant, channel remainders a
-// partial store.
+// Per run, in blocks of ~16 KB of A: each group of 4 output pixels is packed
+// as int16 k-pairs side by side, [pair][pixel] (pointwise: widened straight
+// from the input and transposed in registers; otherwise im2col, padding taps
+// reading the input zero point, which the folded bias cancels). For each
+// weight tile, a 4-pixel x 2-vector register tile (8 accumulators, 2 weight
+// vectors, 1 broadcast from one address per k-pair) walks the k-pairs in a
+// function of its own (V8 allocates registers per function); then bias-added
+// accumulators are requantized two pixels at a time, narrowed, clamped as
+// bytes and stored. Pixel remainders use a 1-3 pixel variant, channel
+// remainders a partial store.
 #pragma once
 
 #include <memory>

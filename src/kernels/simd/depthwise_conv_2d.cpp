@@ -23,9 +23,9 @@ size_t round_up(size_t n, size_t m) { return (n + m - 1) / m * m; }
 // plus fixed offsets (inside, where the taps move with the pixel).
 template <class T>
 struct TapList {
-  const T* const* taps;  // taps_per_pixel per pixel
+  const void* const* taps;  // taps_per_pixel per pixel
   size_t taps_per_pixel;
-  const T* tap(size_t p, size_t t) const { return taps[p * taps_per_pixel + t]; }
+  const T* tap(size_t p, size_t t) const { return static_cast<const T*>(taps[p * taps_per_pixel + t]); }
 };
 template <class T>
 struct TapWindow {
@@ -130,6 +130,7 @@ class DepthwiseConv2D final : public ConvKernel {
   std::vector<unsigned char> zero_point_row_;  // padded_channels_ input zero points
   AlignedVector<int16_t> weights_;             // [group][tap pair][2 vectors]
   AlignedVector<int32_t> bias_;                // zero point folded in
+  std::vector<ptrdiff_t> offsets_;             // of the taps from the top-left one, in elements
   Requantizer requantizer_;
   size_t bounce_pixels_;
   // Scratch, so a kernel object runs one convolution at a time: the input
@@ -137,7 +138,6 @@ class DepthwiseConv2D final : public ConvKernel {
   // over-read; the tap pointers and accumulators of a chunk of output pixels.
   mutable std::vector<unsigned char> bounce_;
   mutable std::vector<const void*> taps_;
-  std::vector<ptrdiff_t> offsets_;  // of the taps from the top-left one, in elements
   mutable AlignedVector<int32_t> accumulators_;
 };
 
@@ -193,7 +193,7 @@ void DepthwiseConv2D::run_typed(const T* input, T* output) const {
   const T* bounce_from = input + static_cast<size_t>(g.batch) * g.in_h * in_row - bounce_pixels_ * c_count;
   const T* bounce = reinterpret_cast<const T*>(bounce_.data());
   if (bounce_pixels_ > 0) std::memcpy(bounce_.data(), bounce_from, bounce_pixels_ * c_count * sizeof(T));
-  const T** taps = reinterpret_cast<const T**>(taps_.data());
+  const void** taps = taps_.data();
   const int taps_per_pixel = static_cast<int>(2 * pairs_);
   const int span_h = (g.kernel_h - 1) * g.dilation_h, span_w = (g.kernel_w - 1) * g.dilation_w;
   // Output columns whose taps all lie inside the input columns.
@@ -220,10 +220,10 @@ void DepthwiseConv2D::run_typed(const T* input, T* output) const {
             accumulate_pixels(TapWindow<T>{first, pixel_step, offsets_.data()}, pixels, pairs_, weights_.data(),
                               bias_.data(), c_count, accumulators_.data());
           } else {
-            const T** tap = taps;
+            const void** tap = taps;
             for (int ox = ox0; ox < ox0 + static_cast<int>(pixels); ++ox) {
               const int ix0 = ox * g.stride_w - g.pad_left;
-              const T** pixel_taps = tap;
+              const void** pixel_taps = tap;
               for (int ky = 0; ky < g.kernel_h; ++ky) {
                 const int iy = iy0 + ky * g.dilation_h;
                 const T* row = iy >= 0 && iy < g.in_h ? image + static_cast<size_t>(iy) * in_row : nullptr;

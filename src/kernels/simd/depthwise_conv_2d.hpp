@@ -1,19 +1,23 @@
 // DEPTHWISE_CONV_2D, depth multiplier 1, any kernel size (3x3 and 5x5 in
 // MobileNets), stride, dilation and padding.
 //
-// Per output pixel the kernel first collects one input pointer per tap;
-// a tap in the padding points at a row of input-zero-point values, whose
-// contribution the bias cancels (bias' = bias - zp * sum of the channel's
-// taps), so the channel loop has no bounds checks. Taps go in pairs: the
-// two taps' channels, loaded widened to int16 and interleaved (zip), meet the
-// pair's weights, packed interleaved the same way at construction, in one
-// pairwise dot: 2 multiply-adds per int32 lane per instruction. An odd last
-// tap pairs with a zero weight. A block of 2*kLanes channels (8 on wasm) keeps
-// two accumulators, then requantizes and stores in registers.
+// Taps go in pairs: the two taps' channels, loaded widened to int16 and
+// interleaved (zip), meet the pair's weights, packed interleaved the same way
+// at construction, in one pairwise dot (2 multiply-adds per int32 lane per
+// instruction); an odd last tap pairs with a zero weight. The input zero point
+// is folded into the bias (bias' = bias - zp * sum of the channel's taps), so
+// a tap in the padding simply reads a row of zero-point values.
 //
-// A channel count that is not a multiple of the block makes the last block
-// read past a pixel's channels: harmless inside the tensor (zero weights),
-// but past its end the last few input pixels are read from a padded copy.
+// Along each output row, chunks of pixels (up to 16 KB of accumulators) are
+// first accumulated, 16 channels (two groups of 8 on wasm, four accumulators)
+// per step, then requantized in a second pass, 16 values per step: one flat
+// loop for a per-tensor multiplier. Where every tap is inside the input the
+// tap addresses are the pixel's plus fixed offsets; at the edges, a list of
+// pointers per pixel with the zero-point row for the padding.
+//
+// A channel count that is not a multiple of 8 makes the last group read past
+// a pixel's channels: harmless inside the tensor (zero weights), but past its
+// end the last few input pixels are read from a padded copy.
 #pragma once
 
 #include <memory>

@@ -49,7 +49,7 @@
 namespace mnw::simd {
 
 // For the small helpers of the inner loops: clang's heuristics otherwise
-// leave some as calls (measured: requantization 1.5x slower on wasm).
+// left the requantization of a vector as a call in the wasm depthwise kernel.
 #define MNW_SIMD_INLINE inline __attribute__((always_inline))
 
 using Arch = xsimd::default_arch;
@@ -109,8 +109,8 @@ MNW_SIMD_INLINE xsimd::batch<int32_t, A> mul_round_shift(xsimd::batch<int32_t, A
     // Lanes 0-1 and 2-3 as 64-bit products; the low words of the shifted sums
     // are the results. Clang 14 only emits extmul when both sign extensions
     // sit next to the multiply; once it hoists the multiplier's out of a loop
-    // it emits i64x2.mul, which V8 expands to ~10 instructions (measured:
-    // requantization 1.6x slower). Opaque operands keep them together.
+    // it emits i64x2.mul, which V8 expands to ~10 instructions (measured: the
+    // int8 1x1 kernel 1.6x slower). Opaque operands keep them together.
     v128_t x = a, y = b;
     __asm__ volatile("" : "+r"(x), "+r"(y));
     const v128_t lo = wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(x, y), wasm_u64x2_extend_low_u32x4(rounding));
@@ -197,8 +197,8 @@ template <class A>
 MNW_SIMD_INLINE xsimd::batch<int32_t, A> shift_right(xsimd::batch<int32_t, A> v, int count) {
 #if XSIMD_WITH_WASM
   // Clang 14 turns a shift whose count was splatted outside the loop into 4
-  // extracts, 4 scalar shifts and 4 inserts (8x slower requantization, as
-  // measured); an opaque count keeps the splat next to i32x4.shr_s.
+  // extracts, 4 scalar shifts and 4 inserts (measured: the whole depthwise
+  // kernel 2x slower); an opaque count keeps the splat next to i32x4.shr_s.
   if constexpr (arch::kWasm<A>) __asm__ volatile("" : "+r"(count));
 #endif
   return v >> count;
