@@ -59,15 +59,18 @@ Sniffed sniff_format(const uint8_t* b, size_t n) {
   return {};
 }
 
-// stb 2.27 reads the width, height and maximum value of a PNM header into an
-// int without an overflow check (undefined behaviour past 9 digits). Scans
-// them the way stb does: whitespace and '#' comments to the end of the line
-// separate the numbers.
-bool pnm_header_numbers_fit(const uint8_t* bytes, size_t size) {
+// Checks the numbers of a PNM header (width, height, maximum sample value),
+// scanned the way stb scans them: whitespace and '#' comments to the end of
+// the line separate them. stb 2.27 accumulates them in an int without an
+// overflow check (undefined past 9 digits), and reads 16-bit samples (maximum
+// value over 255) in the wrong byte order, then converts them past the end of
+// its buffer, so those files are refused here.
+Status check_pnm_header(const uint8_t* bytes, size_t size) {
   auto is_space = [](uint8_t c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
   constexpr size_t kMaxDigits = 9;
   size_t pos = 2;  // after "P5" or "P6"
-  for (int number = 0; number < 3; ++number) {
+  int64_t number = 0;
+  for (int index = 0; index < 3; ++index) {
     while (pos < size) {
       if (is_space(bytes[pos])) {
         ++pos;
@@ -78,10 +81,17 @@ bool pnm_header_numbers_fit(const uint8_t* bytes, size_t size) {
       }
     }
     size_t digits = 0;
-    for (; pos < size && bytes[pos] >= '0' && bytes[pos] <= '9'; ++pos) ++digits;
-    if (digits > kMaxDigits) return false;
+    number = 0;
+    for (; pos < size && bytes[pos] >= '0' && bytes[pos] <= '9'; ++pos, ++digits) {
+      if (digits == kMaxDigits) return invalid_image("corrupt PNM header: a number has more than 9 digits");
+      number = number * 10 + (bytes[pos] - '0');
+    }
   }
-  return true;
+  if (number > 255) {
+    return invalid_image("16-bit PNM images are not supported (maximum sample value " + std::to_string(number) +
+                         "); convert it to PNG first");
+  }
+  return Status::ok();
 }
 
 bool may_have_alpha(Format format) {
@@ -215,16 +225,14 @@ Result<Image> decode_image(const uint8_t* bytes, size_t size, const DecodeOption
   if (sniffed.format == Format::kJpeg && !jpeg_huffman_tables_fit(bytes, size)) {
     return invalid_image("corrupt JPEG: a Huffman table declares more than 256 codes");
   }
-  if (sniffed.format == Format::kPnm && !pnm_header_numbers_fit(bytes, size)) {
-    return invalid_image("corrupt PNM header: a number has more than 9 digits");
-  }
+  if (sniffed.format == Format::kPnm) MNW_RETURN_IF_ERROR(check_pnm_header(bytes, size));
   const int byte_count = static_cast<int>(size);
 
-  int width = 0, height = 0, channels = 0;
+  int width = 0, height = 0, header_channels = 0;
   int header_ok;
   {
     image_detail::StbAllocationCap cap(kHeaderAllocationCap);
-    header_ok = stbi_info_from_memory(bytes, byte_count, &width, &height, &channels);
+    header_ok = stbi_info_from_memory(bytes, byte_count, &width, &height, &header_channels);
   }
   if (!header_ok) {
     if (sniffed.format == Format::kUnknown) {
@@ -240,11 +248,11 @@ Result<Image> decode_image(const uint8_t* bytes, size_t size, const DecodeOption
   // conversion itself discards alpha.
   const bool composite = options.alpha == AlphaMode::kComposite && may_have_alpha(sniffed.format);
   const int requested_channels = composite ? 4 : 3;
-  int decoded_width = 0, decoded_height = 0;
+  int decoded_width = 0, decoded_height = 0, file_channels = 0;
   std::unique_ptr<uint8_t, StbFree> pixels;
   {
     image_detail::StbAllocationCap cap(decode_allocation_cap(width, height, size));
-    pixels.reset(stbi_load_from_memory(bytes, byte_count, &decoded_width, &decoded_height, &channels,
+    pixels.reset(stbi_load_from_memory(bytes, byte_count, &decoded_width, &decoded_height, &file_channels,
                                        requested_channels));
   }
   const char* format_name = sniffed.format == Format::kUnknown ? "TGA" : sniffed.name;
@@ -261,11 +269,11 @@ Result<Image> decode_image(const uint8_t* bytes, size_t size, const DecodeOption
   image.width = width;
   image.height = height;
   const size_t pixel_count = static_cast<size_t>(width) * static_cast<size_t>(height);
+  image.rgb.resize(pixel_count * 3);
   if (composite) {
-    image.rgb.resize(pixel_count * 3);
     rgba_to_rgb(pixels.get(), pixel_count, AlphaMode::kComposite, options.background, image.rgb.data());
   } else {
-    image.rgb.assign(pixels.get(), pixels.get() + pixel_count * 3);
+    std::memcpy(image.rgb.data(), pixels.get(), image.rgb.size());
   }
   pixels.reset();
 

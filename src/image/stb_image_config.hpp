@@ -12,8 +12,9 @@
 //   HDR, whose 2.27 reader loops forever on a zero-length RLE run (any
 //   truncated file has one), and Photoshop PSD, whose alpha un-matting
 //   converts out-of-range floats to bytes (undefined behaviour).
-// - decode.cpp checks JPEG Huffman tables and PNM header numbers before stb
-//   sees them (see jpeg_huffman_tables_fit and pnm_header_numbers_fit).
+// - decode.cpp refuses what stb 2.27 would mishandle before stb sees it:
+//   JPEG Huffman tables of over 256 codes (jpeg_huffman_tables_fit), PNM
+//   header numbers that overflow and 16-bit PNM (check_pnm_header).
 #pragma once
 
 #include <cstddef>

@@ -251,6 +251,12 @@ TEST_CASE("Headers that would overflow stb's parsing are rejected first") {
     const Bytes jpeg = insert_after_soi(encode_jpeg(8, 8, 3, gradient_pixels(8, 8, 3), 90), dht);
     require_error(decode(jpeg), "corrupt JPEG: a Huffman table declares more than 256 codes");
   }
+  SECTION("16-bit PNM, which stb reads in the wrong byte order and past its buffer") {
+    const std::string header = "P5 # grey\n2 1\n65535\n";
+    Bytes pnm(header.begin(), header.end());
+    pnm.insert(pnm.end(), {0x12, 0x34, 0xAB, 0xCD});
+    require_error(decode(pnm), "16-bit PNM images are not supported (maximum sample value 65535)");
+  }
   SECTION("a PNM width of 10 digits") {
     const std::string header = "P6\n# comment\n4294967296 1\n255\n";
     Bytes pnm(header.begin(), header.end());
