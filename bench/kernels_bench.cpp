@@ -96,20 +96,26 @@ ConvDesc make_desc(const Layer& l, Random& rng) {
   g.out_w = (l.in_w + l.stride - 1) / l.stride;
   g.pad_top = std::max((g.out_h - 1) * l.stride + l.kernel - l.in_h, 0) / 2;
   g.pad_left = std::max((g.out_w - 1) * l.stride + l.kernel - l.in_w, 0) / 2;
+  // Quantization like the real models': ReLU6 layers (stem, depthwise,
+  // expansions) have output zero point 0 (uint8) or -128 (int8), the range
+  // exactly [0, 6], and small shifts; linear projections a mid zero point and
+  // larger shifts. int8 is per channel, with a spread of exponents.
   const bool u8 = l.dtype == kU8;
+  const bool relu6 = l.depthwise || l.out_c > l.in_c || l.kernel > 1;
   d.input_zero_point = u8 ? 128 : -1;
-  d.output_zero_point = u8 ? 0 : -128;
+  d.output_zero_point = relu6 ? (u8 ? 0 : -128) : (u8 ? 128 : 0);
   d.activation_min = u8 ? 0 : -128;
-  d.activation_max = u8 ? 170 : 127;  // ReLU6-like
+  d.activation_max = u8 ? 255 : 127;
   d.rounding = u8 || l.depthwise ? mnw::Rounding::kDouble : mnw::Rounding::kSingle;
   const size_t taps = static_cast<size_t>(l.kernel) * l.kernel;
   d.filter.resize(l.depthwise ? taps * l.out_c : taps * l.in_c * l.out_c);
   for (int16_t& w : d.filter) w = static_cast<int16_t>(u8 ? rng.between(-120, 135) : rng.between(-127, 127));
   const int32_t mantissa = rng.between(1 << 30, INT32_MAX);
+  const int32_t exponent = l.depthwise ? -4 : relu6 ? -6 : -9;
   for (int c = 0; c < l.out_c; ++c) {
     d.bias.push_back(rng.between(-20000, 20000));
     d.multiplier.push_back(u8 ? mantissa : rng.between(1 << 30, INT32_MAX));
-    d.exponent.push_back(u8 ? -9 : rng.between(-10, -8));
+    d.exponent.push_back(u8 ? exponent : rng.between(exponent - 3, exponent + 2));
   }
   return d;
 }

@@ -29,9 +29,8 @@ I32 scale(Epilogue e, const mnw::simd::RequantView& q, I32 acc, size_t c) {
   switch (e) {
     case Epilogue::kDoubleRounding: return mnw::simd::scale<Epilogue::kDoubleRounding>(q, acc, c);
     case Epilogue::kSingleRounding: return mnw::simd::scale<Epilogue::kSingleRounding>(q, acc, c);
-    case Epilogue::kDoubleRoundingPerTensor: return mnw::simd::scale<Epilogue::kDoubleRoundingPerTensor>(q, acc, c);
-    case Epilogue::kSingleRoundingPerTensor: return mnw::simd::scale<Epilogue::kSingleRoundingPerTensor>(q, acc, c);
     case Epilogue::kScalar: return mnw::simd::scale<Epilogue::kScalar>(q, acc, c);
+    default: break;  // the per-tensor epilogues have no separate scale step
   }
   return acc;
 }
@@ -95,8 +94,12 @@ ConvDesc desc_with(Rounding rounding, size_t channels) {
 Epilogue per_channel(Rounding r) {
   return r == Rounding::kSingle ? Epilogue::kSingleRounding : Epilogue::kDoubleRounding;
 }
-Epilogue per_tensor(Rounding r) {
-  return r == Rounding::kSingle ? Epilogue::kSingleRoundingPerTensor : Epilogue::kDoubleRoundingPerTensor;
+// The per-tensor epilogue for shift s = -exponent.
+Epilogue per_tensor(Rounding r, int s) {
+  if (s <= mnw::simd::Requantizer::kMaxNarrowShift) {
+    return r == Rounding::kSingle ? Epilogue::kSingleRoundingPerTensor : Epilogue::kDoubleRoundingPerTensor;
+  }
+  return r == Rounding::kSingle ? Epilogue::kSingleRoundingPreShifted : Epilogue::kDoubleRoundingPreShifted;
 }
 
 }  // namespace
@@ -121,9 +124,10 @@ TEST_CASE("simd requantize: every exponent, every epilogue, whole int32 range", 
         if (e > 0 || e < -30) {
           CHECK(chosen == Epilogue::kScalar);
         } else {
-          CHECK(chosen == (e < 0 && mantissa >= 0 ? per_tensor(rounding) : per_channel(rounding)));
+          // Per tensor, the scaling is only defined up to the clamp: the
+          // output test below covers it.
+          CHECK(chosen == (e < 0 && mantissa >= 0 ? per_tensor(rounding, -e) : per_channel(rounding)));
           check_scale(d, per_channel(rounding), rng);
-          if (chosen != per_channel(rounding)) check_scale(d, chosen, rng);
         }
         check_scale(d, Epilogue::kScalar, rng);
       }
@@ -146,37 +150,66 @@ TEST_CASE("simd requantize: per-channel exponents mixed in one vector", "[kernel
   }
 }
 
-TEMPLATE_TEST_CASE("simd requantize: output zero point, clamp and narrowing", "[kernels]", uint8_t, int8_t) {
+// requantize_pair with epilogue E, then the clamp, lane by lane.
+template <class T>
+xsimd::batch<T, mnw::simd::Arch> requantize_bytes(Epilogue e, const mnw::simd::RequantView& q,
+                                                  const mnw::simd::OutputClamp<T>& clamp, I32 acc, size_t c) {
+  using mnw::simd::requantize_pair;
+  mnw::simd::I16 v;
+  switch (e) {
+    case Epilogue::kDoubleRounding: v = requantize_pair<Epilogue::kDoubleRounding>(q, acc, acc, c); break;
+    case Epilogue::kSingleRounding: v = requantize_pair<Epilogue::kSingleRounding>(q, acc, acc, c); break;
+    case Epilogue::kDoubleRoundingPerTensor: v = requantize_pair<Epilogue::kDoubleRoundingPerTensor>(q, acc, acc, c); break;
+    case Epilogue::kSingleRoundingPerTensor: v = requantize_pair<Epilogue::kSingleRoundingPerTensor>(q, acc, acc, c); break;
+    case Epilogue::kDoubleRoundingPreShifted: v = requantize_pair<Epilogue::kDoubleRoundingPreShifted>(q, acc, acc, c); break;
+    case Epilogue::kSingleRoundingPreShifted: v = requantize_pair<Epilogue::kSingleRoundingPreShifted>(q, acc, acc, c); break;
+    case Epilogue::kScalar: v = requantize_pair<Epilogue::kScalar>(q, acc, acc, c); break;
+  }
+  return clamp(v, v);
+}
+
+TEMPLATE_TEST_CASE("simd requantize: zero point, clamp and narrowing, every epilogue", "[kernels]", uint8_t, int8_t) {
   using T = TestType;
   constexpr int32_t lowest = std::numeric_limits<T>::min(), highest = std::numeric_limits<T>::max();
   mnw::test::Prng rng(13);
   const std::vector<int32_t> values = accumulators(rng);
-  for (const auto& [zp, lo, hi] : std::vector<std::array<int32_t, 3>>{
-           {lowest, lowest, highest}, {highest, lowest, highest}, {0, 0, 6}, {3, lowest + 1, highest - 1},
-           {lowest + 7, lowest + 7, lowest + 100}, {-1, -3, 3}}) {
-    if (zp < lowest || lo < lowest) continue;
-    CAPTURE(zp, lo, hi);
-    ConvDesc d = desc_with(Rounding::kDouble, 2 * kLanes);
-    for (size_t c = 0; c < d.multiplier.size(); ++c) {
-      d.multiplier[c] = static_cast<int32_t>(rng.between(1 << 30, kMax));
-      d.exponent[c] = static_cast<int32_t>(rng.between(-30, -1));
-    }
-    d.output_zero_point = zp;
-    d.activation_min = lo;
-    d.activation_max = hi;
-    const mnw::simd::Requantizer rq(d, d.multiplier.size());
-    const mnw::simd::RequantView q = rq.view();
-    const mnw::simd::OutputClamp<T> clamp(rq);
-    alignas(64) T out[4 * kLanes];
-    for_each_vector(d, values, [&](const int32_t* lanes, size_t c) {
-      const I32 scaled = mnw::simd::scale<Epilogue::kDoubleRounding>(q, I32::load_aligned(lanes), c);
-      const mnw::simd::I16 with_zero_point = mnw::simd::add_zero_point(q, scaled, scaled);
-      clamp(with_zero_point, with_zero_point).store_aligned(out);
-      for (size_t i = 0; i < kLanes; ++i) {
-        const int32_t want = mnw::reference::requantize(d, lanes[i], static_cast<int>(c + i));
-        if (out[i] != want) FAIL("accumulator " << lanes[i] << ": reference " << want << ", simd " << int{out[i]});
+  for (const Rounding rounding : {Rounding::kDouble, Rounding::kSingle}) {
+    for (const auto& [zp, lo, hi] : std::vector<std::array<int32_t, 3>>{
+             {lowest, lowest, highest}, {highest, lowest, highest}, {0, 0, 6}, {3, lowest + 1, highest - 1},
+             {lowest + 7, lowest + 7, lowest + 100}, {-1, -3, 3}, {lowest / 2 + highest / 2, lowest, highest}}) {
+      if (zp < lowest || lo < lowest) continue;
+      for (int e = -30; e <= 0; ++e) {
+        CAPTURE(rounding == Rounding::kSingle, zp, lo, hi, e);
+        // One multiplier per tensor, so that every epilogue applies.
+        ConvDesc d = desc_with(rounding, 2 * kLanes);
+        const auto mantissa = static_cast<int32_t>(rng.between(1 << 30, kMax));
+        for (size_t c = 0; c < d.multiplier.size(); ++c) {
+          d.multiplier[c] = mantissa;
+          d.exponent[c] = e;
+        }
+        d.output_zero_point = zp;
+        d.activation_min = lo;
+        d.activation_max = hi;
+        const mnw::simd::Requantizer rq(d, d.multiplier.size());
+        const mnw::simd::RequantView q = rq.view();
+        const mnw::simd::OutputClamp<T> clamp(rq);
+        REQUIRE(rq.epilogue() == (e < 0 ? per_tensor(rounding, -e) : per_channel(rounding)));
+        const std::vector<Epilogue> epilogues{rq.epilogue(), per_channel(rounding), Epilogue::kScalar};
+        alignas(64) T out[4 * kLanes];
+        for (const Epilogue epilogue : epilogues) {
+          for_each_vector(d, values, [&](const int32_t* lanes, size_t c) {
+            requantize_bytes(epilogue, q, clamp, I32::load_aligned(lanes), c).store_aligned(out);
+            for (size_t i = 0; i < kLanes; ++i) {
+              const int32_t want = mnw::reference::requantize(d, lanes[i], static_cast<int>(c + i));
+              if (out[i] != want) {
+                FAIL("epilogue " << static_cast<int>(epilogue) << ", accumulator " << lanes[i] << ": reference "
+                                 << want << ", simd " << int{out[i]});
+              }
+            }
+          });
+        }
       }
-    });
+    }
   }
 }
 

@@ -67,7 +67,7 @@ void gemm_tile(const int32_t* a, size_t pairs, const int16_t* w, const int32_t* 
   I32 acc[kRows][2];
   accumulate<kRows>(a, pairs, w, bias, acc);
   const auto row = [&](size_t r) {
-    return add_zero_point(q, scale<E>(q, acc[r][0], oc), scale<E>(q, acc[r][1], oc + kLanes));
+    return requantize_pair<E>(q, acc[r][0], acc[r][1], oc);
   };
   // Two rows per byte vector, each pair requantized and stored before the next.
   for (size_t r = 0; r + 1 < kRows; r += 2) {
@@ -300,6 +300,8 @@ void Conv2D::run(const void* input, void* output) const {
       case Epilogue::kSingleRounding: return run_typed<T, Epilogue::kSingleRounding>(in, out);
       case Epilogue::kDoubleRoundingPerTensor: return run_typed<T, Epilogue::kDoubleRoundingPerTensor>(in, out);
       case Epilogue::kSingleRoundingPerTensor: return run_typed<T, Epilogue::kSingleRoundingPerTensor>(in, out);
+      case Epilogue::kDoubleRoundingPreShifted: return run_typed<T, Epilogue::kDoubleRoundingPreShifted>(in, out);
+      case Epilogue::kSingleRoundingPreShifted: return run_typed<T, Epilogue::kSingleRoundingPreShifted>(in, out);
       case Epilogue::kScalar: return run_typed<T, Epilogue::kScalar>(in, out);
     }
   };

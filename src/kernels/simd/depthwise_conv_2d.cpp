@@ -92,10 +92,9 @@ template <Epilogue E, class T>
 void requantize_pixels(const int32_t* acc, size_t pixels, size_t channels, const RequantView& q,
                        const OutputClamp<T>& clamp, T* out) {
   const auto block = [&](const int32_t* a, size_t c) {
-    const I16 lo = add_zero_point(q, scale<E>(q, I32::load_unaligned(a), c),
-                                  scale<E>(q, I32::load_unaligned(a + kLanes), c + kLanes));
-    const I16 hi = add_zero_point(q, scale<E>(q, I32::load_unaligned(a + 2 * kLanes), c + 2 * kLanes),
-                                  scale<E>(q, I32::load_unaligned(a + 3 * kLanes), c + 3 * kLanes));
+    const I16 lo = requantize_pair<E>(q, I32::load_unaligned(a), I32::load_unaligned(a + kLanes), c);
+    const I16 hi = requantize_pair<E>(q, I32::load_unaligned(a + 2 * kLanes), I32::load_unaligned(a + 3 * kLanes),
+                                      c + 2 * kLanes);
     return clamp(lo, hi);
   };
   const auto store = [](T* dst, xsimd::batch<T, Arch> bytes, size_t count) {
@@ -104,7 +103,8 @@ void requantize_pixels(const int32_t* acc, size_t pixels, size_t channels, const
     bytes.store_aligned(tail);
     std::memcpy(dst, tail, count * sizeof(T));
   };
-  if constexpr (E == Epilogue::kDoubleRoundingPerTensor || E == Epilogue::kSingleRoundingPerTensor) {
+  if constexpr (E == Epilogue::kDoubleRoundingPerTensor || E == Epilogue::kSingleRoundingPerTensor ||
+                E == Epilogue::kDoubleRoundingPreShifted || E == Epilogue::kSingleRoundingPreShifted) {
     const size_t count = pixels * channels;
     for (size_t i = 0; i < count; i += kBlock) store(out + i, block(acc + i, 0), std::min(kBlock, count - i));
   } else {
@@ -270,6 +270,8 @@ void DepthwiseConv2D::run(const void* input, void* output) const {
       case Epilogue::kSingleRounding: return run_typed<T, Epilogue::kSingleRounding>(in, out);
       case Epilogue::kDoubleRoundingPerTensor: return run_typed<T, Epilogue::kDoubleRoundingPerTensor>(in, out);
       case Epilogue::kSingleRoundingPerTensor: return run_typed<T, Epilogue::kSingleRoundingPerTensor>(in, out);
+      case Epilogue::kDoubleRoundingPreShifted: return run_typed<T, Epilogue::kDoubleRoundingPreShifted>(in, out);
+      case Epilogue::kSingleRoundingPreShifted: return run_typed<T, Epilogue::kSingleRoundingPreShifted>(in, out);
       case Epilogue::kScalar: return run_typed<T, Epilogue::kScalar>(in, out);
     }
   };

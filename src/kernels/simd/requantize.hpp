@@ -2,8 +2,8 @@
 // core/fixed_point.hpp, output zero point and clamp, bit-exact with
 // reference::requantize.
 //
-// The multiplier is two 64-bit multiply-shifts per vector, or one and a few
-// shifts when the tensor has one multiplier (uint8 models). With s = -exponent:
+// Per channel, the multiplier is two 64-bit multiply-shifts per vector, with
+// no per-lane variable shift (wasm has none). With s = -exponent:
 //   double rounding (gemmlowp): SaturatingRoundingDoublingHighMul(x, m) is
 //     exactly u = (x*m + 2^30) >> 31 for m >= 0 (the nudge of negative
 //     products cancels the truncation toward zero). RoundingDivideByPOT(u, s),
@@ -11,15 +11,21 @@
 //   single rounding (ruy): (x*m + 2^(30+s)) >> (31+s) equals floor(x*m / 2^31)
 //     rounded half up by s bits (floors nest); for s = 0 the rounding moves
 //     into the first step.
-// Round-half-up of w by s bits is (w >> s) + bit s-1 of w with one shift per
-// vector, or (w * 2^(30-s) + 2^29) >> 30 when s differs between lanes (wasm
-// has no per-lane shifts). Positive exponents and s > 30 (absent from real
-// models) take a scalar epilogue that calls the reference arithmetic.
+// Round-half-up of w by s bits is then (w * 2^(30-s) + 2^29) >> 30.
 //
-// The zero point is added after a saturating narrowing to int16 and the clamp
-// applies to bytes, covering two or four vectors per instruction. Saturation
-// makes this exact wherever the reference's int32 sum of scaled value and zero
-// point does not overflow (undefined there).
+// Then the zero point is added after a saturating narrowing to int16, and the
+// clamp applies to bytes, covering two or four vectors per instruction.
+// Saturation makes this exact wherever the reference's int32 sum of scaled
+// value and zero point does not overflow (undefined there).
+//
+// With one multiplier per tensor (uint8 models) the narrowing comes before the
+// shift, which becomes one rounding multiply on 8 int16 lanes (q15mulr /
+// pmulhrsw by 2^(15-s) is round-half-up by s bits). Exact where it matters:
+// for s <= 7 a product saturated to +-2^15 still lands at +-256 or beyond,
+// outside every 8-bit clamp range whatever the zero point, like the true
+// value. Larger shifts first floor-shift by s - 7 in int32 (floors nest).
+// Positive exponents and s > 30 (absent from real models) take a scalar
+// epilogue that calls the reference arithmetic.
 #pragma once
 
 #include <algorithm>
@@ -36,9 +42,11 @@ namespace mnw::simd {
 enum class Epilogue : uint8_t {
   kDoubleRounding,           // per-channel exponents in [-30, 0]
   kSingleRounding,           // per-channel exponents in [-30, 0]
-  kDoubleRoundingPerTensor,  // one multiplier, one exponent in [-30, -1]
-  kSingleRoundingPerTensor,  // one multiplier, one exponent in [-30, -1]
-  kScalar,                   // anything else
+  kDoubleRoundingPerTensor,   // one multiplier, one exponent in [-7, -1]
+  kSingleRoundingPerTensor,   // one multiplier, one exponent in [-7, -1]
+  kDoubleRoundingPreShifted,  // one multiplier, one exponent in [-30, -8]
+  kSingleRoundingPreShifted,  // one multiplier, one exponent in [-30, -8]
+  kScalar,                    // anything else
 };
 
 // What the kernels read: per-channel arrays, one vector per kLanes channels.
@@ -49,7 +57,8 @@ struct RequantView {
   const int32_t* post_multiplier;  // per-lane: 2^(30-s)
   const int32_t* exponent;         // scalar epilogue
   I32 tensor_multiplier;           // per tensor: the multiplier
-  int shift;                       // per tensor: s
+  int pre_shift;                   // per tensor: s - 7 when s > 7
+  I16 round_multiplier;            // per tensor: 2^(15 - min(s, 7))
   Rounding rounding_mode;
   I16 zero_point;
 };
@@ -62,12 +71,22 @@ class Requantizer {
 
   Epilogue epilogue() const { return epilogue_; }
   RequantView view() const {
-    return {multiplier_.data(),      rounding_.data(), negative_adjust_.data(),
-            post_multiplier_.data(), exponent_.data(), I32(multiplier_[0]),
-            shift_,                  rounding_mode_,   I16(static_cast<int16_t>(zero_point_))};
+    return {multiplier_.data(),
+            rounding_.data(),
+            negative_adjust_.data(),
+            post_multiplier_.data(),
+            exponent_.data(),
+            I32(multiplier_[0]),
+            std::max(shift_ - kMaxNarrowShift, 0),
+            I16(static_cast<int16_t>(shift_ > 0 ? 1 << (15 - std::min(shift_, kMaxNarrowShift)) : 0)),
+            rounding_mode_,
+            I16(static_cast<int16_t>(zero_point_))};
   }
   int32_t activation_min() const { return min_; }
   int32_t activation_max() const { return max_; }
+
+  // The largest shift the int16 rounding takes directly (see above).
+  static constexpr int kMaxNarrowShift = 7;
 
  private:
   AlignedVector<int32_t> multiplier_, rounding_, negative_adjust_, post_multiplier_, exponent_;
@@ -105,14 +124,17 @@ inline Requantizer::Requantizer(const ConvDesc& d, size_t padded_channels)
     epilogue_ = Epilogue::kScalar;
   } else if (per_tensor && !d.exponent.empty() && d.exponent[0] < 0) {
     shift_ = -d.exponent[0];
-    epilogue_ = single ? Epilogue::kSingleRoundingPerTensor : Epilogue::kDoubleRoundingPerTensor;
+    epilogue_ = shift_ <= kMaxNarrowShift
+                    ? (single ? Epilogue::kSingleRoundingPerTensor : Epilogue::kDoubleRoundingPerTensor)
+                    : (single ? Epilogue::kSingleRoundingPreShifted : Epilogue::kDoubleRoundingPreShifted);
   } else {
     epilogue_ = single ? Epilogue::kSingleRounding : Epilogue::kDoubleRounding;
   }
 }
 
-// Accumulators of channels [c, c + kLanes) (c a multiple of kLanes; any
-// channels per tensor) times their multipliers, before the zero point.
+// Accumulators of channels [c, c + kLanes) (c a multiple of kLanes) times
+// their multipliers, before the zero point: the per-channel and scalar
+// epilogues.
 template <Epilogue E>
 MNW_SIMD_INLINE I32 scale(const RequantView& q, I32 acc, size_t c) {
   if constexpr (E == Epilogue::kDoubleRounding || E == Epilogue::kSingleRounding) {
@@ -121,13 +143,6 @@ MNW_SIMD_INLINE I32 scale(const RequantView& q, I32 acc, size_t c) {
                                 single ? I32::load_aligned(q.rounding + c) : I32(1 << 30));
     if (!single) u += (u >> 31) & I32::load_aligned(q.negative_adjust + c);
     return mul_round_shift<30>(u, I32::load_aligned(q.post_multiplier + c), I32(1 << 29));
-  } else if constexpr (E == Epilogue::kDoubleRoundingPerTensor || E == Epilogue::kSingleRoundingPerTensor) {
-    const bool single = E == Epilogue::kSingleRoundingPerTensor;
-    I32 u = mul_round_shift<31>(acc, q.tensor_multiplier, I32(single ? 0 : 1 << 30));
-    if (!single) u += u >> 31;
-    // Round half up by s bits: bit s-1 decides.
-    const I32 t = shift_right(u, q.shift - 1);
-    return (t >> 1) + (t & I32(1));
   } else {
     alignas(Arch::alignment()) int32_t lanes[kLanes];
     acc.store_aligned(lanes);
@@ -140,8 +155,33 @@ MNW_SIMD_INLINE I32 scale(const RequantView& q, I32 acc, size_t c) {
   }
 }
 
-// Two vectors of scaled values plus the output zero point, as int16.
-MNW_SIMD_INLINE I16 add_zero_point(const RequantView& q, I32 a, I32 b) { return xsimd::sadd(narrow(a, b), q.zero_point); }
+// The accumulators of channels [c, c + 2 * kLanes) requantized up to the
+// clamp: scaled, plus the output zero point, as int16.
+template <Epilogue E>
+MNW_SIMD_INLINE I16 requantize_pair(const RequantView& q, I32 a, I32 b, size_t c) {
+  constexpr bool kPerTensor = E == Epilogue::kDoubleRoundingPerTensor || E == Epilogue::kSingleRoundingPerTensor;
+  constexpr bool kPreShifted = E == Epilogue::kDoubleRoundingPreShifted || E == Epilogue::kSingleRoundingPreShifted;
+  if constexpr (kPerTensor || kPreShifted) {
+    constexpr bool kSingle = E == Epilogue::kSingleRoundingPerTensor || E == Epilogue::kSingleRoundingPreShifted;
+    const I32 rounding(kSingle ? 0 : 1 << 30);
+    I32 ua = mul_round_shift<31>(a, q.tensor_multiplier, rounding);
+    I32 ub = mul_round_shift<31>(b, q.tensor_multiplier, rounding);
+    if constexpr (kPreShifted) {
+      if constexpr (!kSingle) {
+        ua += ua >> 31;
+        ub += ub >> 31;
+      }
+      ua = shift_right(ua, q.pre_shift);
+      ub = shift_right(ub, q.pre_shift);
+    }
+    I16 u = narrow(ua, ub);
+    // Saturating: -2^15 stays put, which rounds the same by any shift.
+    if constexpr (!kSingle && kPerTensor) u = xsimd::sadd(u, u >> 15);
+    return xsimd::sadd(mul_round_q15(u, q.round_multiplier), q.zero_point);
+  } else {
+    return xsimd::sadd(narrow(scale<E>(q, a, c), scale<E>(q, b, c + kLanes)), q.zero_point);
+  }
+}
 
 // Narrows two int16 vectors to T and applies the activation clamp.
 template <class T>

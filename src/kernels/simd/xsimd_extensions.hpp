@@ -11,6 +11,7 @@
 //   load_widened     8-bit values to int16 lanes in one instruction
 //                    (i16x8.load8x8, pmovzx/pmovsx); xsimd's converting load
 //                    goes through a scalar copy.
+//   mul_round_q15    rounding int16 multiply: a rounding shift by s bits.
 //   shift_right      by a runtime count, without clang 14's wasm scalarization.
 //   narrow           saturating narrowing of two vectors to one (packs).
 //   store_half       stores half a vector (one output row of a register tile).
@@ -192,13 +193,39 @@ MNW_SIMD_INLINE xsimd::batch<int16_t, A> load_widened(const T* p) {
   return xsimd::batch<int16_t, A>::load_aligned(r);
 }
 
-// Arithmetic right shift of every lane by one runtime count.
+// Per lane (a * b + 2^14) >> 15 (i16x8.q15mulr_sat_s, pmulhrsw); with
+// b = 2^(15-s), a rounded half up by s bits. b must not be -2^15 (the one
+// product where wasm saturates and x86 wraps).
 template <class A>
-MNW_SIMD_INLINE xsimd::batch<int32_t, A> shift_right(xsimd::batch<int32_t, A> v, int count) {
+MNW_SIMD_INLINE xsimd::batch<int16_t, A> mul_round_q15(xsimd::batch<int16_t, A> a, xsimd::batch<int16_t, A> b) {
 #if XSIMD_WITH_WASM
-  // Clang 14 turns a shift whose count was splatted outside the loop into 4
-  // extracts, 4 scalar shifts and 4 inserts (measured: the whole depthwise
-  // kernel 2x slower); an opaque count keeps the splat next to i32x4.shr_s.
+  if constexpr (arch::kWasm<A>) return wasm_i16x8_q15mulr_sat(a, b);
+#endif
+#if XSIMD_WITH_AVX512BW
+  if constexpr (arch::kAvx512<A>) return _mm512_mulhrs_epi16(a, b);
+#endif
+#if XSIMD_WITH_AVX2
+  if constexpr (arch::kAvx2<A>) return _mm256_mulhrs_epi16(a, b);
+#endif
+#if XSIMD_WITH_SSE4_1
+  if constexpr (arch::kSse41<A>) return _mm_mulhrs_epi16(a, b);
+#endif
+  constexpr size_t n = xsimd::batch<int16_t, A>::size;
+  alignas(A::alignment()) int16_t x[n], y[n];
+  a.store_aligned(x);
+  b.store_aligned(y);
+  for (size_t i = 0; i < n; ++i) x[i] = static_cast<int16_t>((x[i] * y[i] + (1 << 14)) >> 15);
+  return xsimd::batch<int16_t, A>::load_aligned(x);
+}
+
+// Arithmetic right shift of every lane by one runtime count.
+template <class T, class A>
+MNW_SIMD_INLINE xsimd::batch<T, A> shift_right(xsimd::batch<T, A> v, int count) {
+#if XSIMD_WITH_WASM
+  // Clang 14 turns a shift whose count was splatted outside the loop into
+  // lane-by-lane extracts, scalar shifts and inserts (measured: the whole
+  // depthwise kernel 2x slower); an opaque count keeps the splat next to the
+  // vector shift.
   if constexpr (arch::kWasm<A>) __asm__ volatile("" : "+r"(count));
 #endif
   return v >> count;
