@@ -25,7 +25,9 @@ using mnw::simd::kLanes;
 constexpr int32_t kMin = std::numeric_limits<int32_t>::min();
 constexpr int32_t kMax = std::numeric_limits<int32_t>::max();
 
-I32 scale(Epilogue e, const mnw::simd::RequantView& q, I32 acc, size_t c) {
+// noexcept: under Emscripten a call that may throw goes through a JS
+// trampoline, which cannot pass vectors.
+I32 scale(Epilogue e, const mnw::simd::RequantView& q, I32 acc, size_t c) noexcept {
   switch (e) {
     case Epilogue::kDoubleRounding: return mnw::simd::scale<Epilogue::kDoubleRounding>(q, acc, c);
     case Epilogue::kSingleRounding: return mnw::simd::scale<Epilogue::kSingleRounding>(q, acc, c);
@@ -150,10 +152,10 @@ TEST_CASE("simd requantize: per-channel exponents mixed in one vector", "[kernel
   }
 }
 
-// requantize_pair with epilogue E, then the clamp, lane by lane.
+// requantize_pair with epilogue e (the same vector twice), then the clamp.
 template <class T>
 xsimd::batch<T, mnw::simd::Arch> requantize_bytes(Epilogue e, const mnw::simd::RequantView& q,
-                                                  const mnw::simd::OutputClamp<T>& clamp, I32 acc, size_t c) {
+                                                  const mnw::simd::OutputClamp<T>& clamp, I32 acc, size_t c) noexcept {
   using mnw::simd::requantize_pair;
   mnw::simd::I16 v;
   switch (e) {
@@ -190,7 +192,8 @@ TEMPLATE_TEST_CASE("simd requantize: zero point, clamp and narrowing, every epil
         d.output_zero_point = zp;
         d.activation_min = lo;
         d.activation_max = hi;
-        const mnw::simd::Requantizer rq(d, d.multiplier.size());
+        // requantize_pair reads the channels of a second vector: padding.
+        const mnw::simd::Requantizer rq(d, d.multiplier.size() + kLanes);
         const mnw::simd::RequantView q = rq.view();
         const mnw::simd::OutputClamp<T> clamp(rq);
         REQUIRE(rq.epilogue() == (e < 0 ? per_tensor(rounding, -e) : per_channel(rounding)));
