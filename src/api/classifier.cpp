@@ -79,10 +79,16 @@ Result<std::unique_ptr<Classifier>> Classifier::load(std::vector<uint8_t> model_
                             " " + dtype_name(output.dtype));
   }
   self->class_count_ = static_cast<int>(classes);
-  for (const OperatorInfo& op : model.operators) {
-    if (!op.outputs.empty() && op.outputs[0] == model.outputs[0]) {
-      self->output_is_softmax_ = op.builtin_code == static_cast<int32_t>(OpType::kSoftmax);
-    }
+  // Probabilities when the output is a SOFTMAX, possibly followed by type
+  // conversions (TF2 models end with SOFTMAX int8 -> QUANTIZE uint8).
+  int32_t tensor = model.outputs[0];
+  for (size_t i = model.operators.size(); i-- > 0;) {
+    const OperatorInfo& op = model.operators[i];
+    if (op.outputs.empty() || op.outputs[0] != tensor) continue;
+    const auto code = static_cast<OpType>(op.builtin_code);
+    if (code == OpType::kSoftmax) self->output_is_softmax_ = true;
+    if ((code != OpType::kQuantize && code != OpType::kDequantize) || op.inputs.empty()) break;
+    tensor = op.inputs[0];
   }
   if (labels.empty()) labels = model.labels;
   if (labels.empty()) {

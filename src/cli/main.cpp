@@ -14,7 +14,7 @@ commands:
   classify --model M.tflite [--labels L.txt] [--top K] [--json] [--crop F] [--canonical] IMAGE...
         Top-K classes of each photo (JPEG, PNG, BMP, GIF, ...). Labels come from
         --labels, else the model, else a *labels*.txt beside the model.
-        --crop: central crop fraction (default 0.875); --canonical: the exact
+        --crop: central crop fraction (default 0.95); --canonical: the exact
         preprocessing of shared/golden (square crop, plain bilinear).
   eval  --model M.tflite [--json] [--limit N] [--crop F] [--canonical] DIR
         Top-1/top-5 accuracy over DIR, whose files start with the 0-based
