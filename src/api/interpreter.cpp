@@ -116,7 +116,7 @@ Status Interpreter::set_input(size_t i, const void* data, size_t size) {
     return invalid_argument("input '" + info.name + "' takes " + std::to_string(info.byte_size()) + " bytes (" +
                             info.shape.to_string() + " " + dtype_name(info.dtype) + "), got " + std::to_string(size));
   }
-  std::memcpy(input_data(i), data, size);
+  if (size > 0) std::memcpy(input_data(i), data, size);  // empty tensors have no memory
   return Status::ok();
 }
 

@@ -5,8 +5,7 @@
 // two exponent e, M = m * 2^(e - 31). Applying it to an int32 accumulator x is
 //   RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x * 2^max(e,0), m), max(-e,0))
 // i.e. two roundings: one when taking the high 32 bits of the 64-bit product
-// (round half away from zero... via the nudge below), one in the final right
-// shift (round half away from zero). Every kernel, reference and SIMD, must
+// (the nudge below), one in the final right shift (half away from zero). Every kernel, reference and SIMD, must
 // reproduce these bit for bit: the golden outputs depend on each rounding.
 #pragma once
 
@@ -44,8 +43,8 @@ inline QuantizedMultiplier quantize_multiplier(double real_multiplier) {
   return {static_cast<int32_t>(q_fixed), exponent};
 }
 
-// High 32 bits of 2*a*b, rounded to nearest (ties away from zero through the
-// nudge), saturating the single overflow case a == b == INT32_MIN.
+// High 32 bits of 2*a*b, rounded to nearest through the nudge (gemmlowp's:
+// positive ties round up, negative ties toward zero), saturating the single overflow case a == b == INT32_MIN.
 inline int32_t saturating_rounding_doubling_high_mul(int32_t a, int32_t b) {
   if (a == b && a == std::numeric_limits<int32_t>::min()) {
     return std::numeric_limits<int32_t>::max();
