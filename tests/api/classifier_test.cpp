@@ -97,12 +97,19 @@ TEST_CASE("photos get their expected class with the default preprocessing", "[go
   struct Expectation {
     const char* photo;
     std::vector<int> acceptable;  // output indices (ImageNet class + 1)
+    size_t within_top;            // where one of them must rank
   };
+  // Grace Hopper's portrait shows a uniform, a cap and a bow tie: the smaller
+  // V1 and the TF2 V2 put mortarboard or bow tie first and the uniform in their
+  // top 5; V2 and the V3 models put it first (checked below).
   const std::vector<Expectation> expectations = {
-      {"grace_hopper.bmp", {653}},               // military uniform
-      {"cat.bmp", {282, 283, 284, 285, 286}},    // tabby, tiger, Persian, Siamese, Egyptian cat
-      {"parrot.jpg", {89}},                      // macaw
+      {"grace_hopper.bmp", {653}, 5},             // military uniform
+      {"cat.bmp", {282, 283, 284, 285, 286}, 1},  // tabby, tiger, Persian, Siamese, Egyptian cat
+      {"parrot.jpg", {89}, 1},                    // macaw
   };
+  const std::vector<std::string> uniform_first = {
+      "mobilenet_v2_1.0_224_quant", "mobilenet_v3_small_1.0_224_quant",
+      "mobilenet_v3_large_minimalistic_1.0_224_quant", "tf2_mobilenet_v3_small_1.0_224_ptq_float_io"};
   // Every ImageNet model large enough to know these (V1 0.25/128 is not).
   for (const char* model : {"mobilenet_v1_0.5_160_quant", "mobilenet_v1_0.75_192_quant", "mobilenet_v2_1.0_224_quant",
                             "tf2_mobilenet_v2_1.0_224_ptq", "mobilenet_v3_small_1.0_224_quant",
@@ -118,7 +125,11 @@ TEST_CASE("photos get their expected class with the default preprocessing", "[go
         REQUIRE(top.is_ok());
         REQUIRE(top->size() == 5);
         CAPTURE((*top)[0].index, (*top)[0].label);
-        CHECK(std::find(e.acceptable.begin(), e.acceptable.end(), (*top)[0].index) != e.acceptable.end());
+        const bool first = std::find(uniform_first.begin(), uniform_first.end(), model) != uniform_first.end();
+        const size_t within = std::string(e.photo) == "grace_hopper.bmp" && first ? 1 : e.within_top;
+        CHECK(std::any_of(top->begin(), top->begin() + static_cast<std::ptrdiff_t>(within), [&](const Classification& c) {
+          return std::find(e.acceptable.begin(), e.acceptable.end(), c.index) != e.acceptable.end();
+        }));
         // Probabilities: a distribution, sorted, labelled.
         CHECK(std::is_sorted(top->begin(), top->end(),
                              [](const auto& a, const auto& b) { return a.probability > b.probability; }));
