@@ -135,9 +135,11 @@ TEST_CASE("photos get their expected class with the default preprocessing", "[go
                              [](const auto& a, const auto& b) { return a.probability > b.probability; }));
         CHECK_FALSE((*top)[0].label.empty());
       }
+      // A uint8 softmax rounds each of ~1000 probabilities to 1/256: the many
+      // tiny ones round to 0, so the sum falls a few percent short of 1.
       const std::vector<float> p = classifier->probabilities();
       const double total = std::accumulate(p.begin(), p.end(), 0.0);
-      CHECK(total == Catch::Approx(1.0).margin(0.02));
+      CHECK(total == Catch::Approx(1.0).margin(0.08));
     }
   }
 }
