@@ -1,6 +1,8 @@
 #include "ops/add_sub.hpp"
 
 #include <algorithm>
+#include <array>
+#include <type_traits>
 
 #include "core/fixed_point.hpp"
 #include "ops/broadcast.hpp"
@@ -18,38 +20,52 @@ struct AddSubParams {
 
 constexpr int kLeftShift = 20;
 
+// Each input's rescaled value depends only on its byte, so both rescalings
+// are tabulated at load time (exactly TFLite's arithmetic, evaluated once per
+// possible value); a run then costs two lookups and the output rescale.
 template <typename T>
 class AddSubOp final : public Operator {
  public:
   AddSubOp(const OpContext& ctx, const AddSubParams& p)
       : p_(p),
+        same_shape_(ctx.input(0).shape == ctx.input(1).shape),
+        count_(static_cast<size_t>(ctx.output(0).shape.element_count())),
         broadcast_(ctx.input(0).shape, ctx.input(1).shape, ctx.output(0).shape),
         a_(ctx.input_index(0)),
         b_(ctx.input_index(1)),
-        out_(ctx.output_index(0)) {}
+        out_(ctx.output_index(0)) {
+    for (int byte = 0; byte < 256; ++byte) {
+      const int32_t value = std::is_signed_v<T> ? static_cast<int8_t>(byte) : byte;
+      scaled1_[static_cast<size_t>(byte)] =
+          multiply_by_quantized_multiplier((value + p.input1_offset) * (1 << kLeftShift), p.input1_multiplier);
+      scaled2_[static_cast<size_t>(byte)] =
+          p.sign * multiply_by_quantized_multiplier((value + p.input2_offset) * (1 << kLeftShift), p.input2_multiplier);
+    }
+  }
 
   void run(const TensorData& t) override {
     const T* a = t.get<T>(a_);
     const T* b = t.get<T>(b_);
     T* out = t.get<T>(out_);
+    if (same_shape_) {
+      for (size_t i = 0; i < count_; ++i) out[i] = compute(a[i], b[i]);
+      return;
+    }
     broadcast_.for_each_run([&](int64_t ai, int64_t bi, int64_t oi, int64_t count, int64_t a_step, int64_t b_step) {
-      for (int64_t i = 0; i < count; ++i) {
-        out[oi + i] = static_cast<T>(compute(a[ai + i * a_step], b[bi + i * b_step]));
-      }
+      for (int64_t i = 0; i < count; ++i) out[oi + i] = compute(a[ai + i * a_step], b[bi + i * b_step]);
     });
   }
 
  private:
-  int32_t compute(int32_t x, int32_t y) const {
-    const int32_t shifted1 = (x + p_.input1_offset) * (1 << kLeftShift);
-    const int32_t shifted2 = (y + p_.input2_offset) * (1 << kLeftShift);
-    const int32_t scaled1 = multiply_by_quantized_multiplier(shifted1, p_.input1_multiplier);
-    const int32_t scaled2 = multiply_by_quantized_multiplier(shifted2, p_.input2_multiplier);
-    const int32_t raw = scaled1 + p_.sign * scaled2;
-    return add_and_clamp(multiply_by_quantized_multiplier(raw, p_.output_multiplier), p_.output_offset, p_.clamp);
+  T compute(T x, T y) const {
+    const int32_t raw = scaled1_[static_cast<uint8_t>(x)] + scaled2_[static_cast<uint8_t>(y)];
+    return static_cast<T>(add_and_clamp(multiply_by_quantized_multiplier(raw, p_.output_multiplier), p_.output_offset, p_.clamp));
   }
 
   AddSubParams p_;
+  std::array<int32_t, 256> scaled1_{}, scaled2_{};
+  bool same_shape_;
+  size_t count_;
   Broadcast broadcast_;
   int32_t a_, b_, out_;
 };
