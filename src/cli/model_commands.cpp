@@ -42,6 +42,16 @@ Result<std::unique_ptr<Interpreter>> load_model_option(const Args& args) {
   return load(*model, args);
 }
 
+// The interpreter of --model with the raw tensor of `input_path` as its input.
+Result<std::unique_ptr<Interpreter>> load_with_input(const Args& args, const std::string& input_path) {
+  auto interpreter = load_model_option(args);
+  if (!interpreter) return interpreter.status();
+  auto input = read_file(input_path);
+  if (!input) return input.status();
+  MNW_RETURN_IF_ERROR(interpreter.value()->set_input(0, input->data(), input->size()));
+  return interpreter;
+}
+
 }  // namespace
 
 int run_command(const Args& args) {
@@ -49,12 +59,9 @@ int run_command(const Args& args) {
   const auto input_path = args.value("input");
   const auto output_path = args.value("output");
   if (!input_path || !output_path) return usage_error("run needs --model, --input and --output");
-  auto interpreter = load_model_option(args);
+  auto interpreter = load_with_input(args, *input_path);
   if (!interpreter) return fail(interpreter.status());
   Interpreter& engine = *interpreter.value();
-  auto input = read_file(*input_path);
-  if (!input) return fail(input.status());
-  if (auto s = engine.set_input(0, input->data(), input->size()); !s) return fail(s);
   engine.invoke();
   if (auto s = write_file(*output_path, engine.output_data(0), engine.output(0).byte_size()); !s) return fail(s);
   return 0;
@@ -99,12 +106,9 @@ int dump_command(const Args& args) {
   const auto input_path = args.value("input");
   const auto out_dir = args.value("out");
   if (!input_path || !out_dir) return usage_error("dump needs --model, --input and --out");
-  auto interpreter = load_model_option(args);
+  auto interpreter = load_with_input(args, *input_path);
   if (!interpreter) return fail(interpreter.status());
   Interpreter& engine = *interpreter.value();
-  auto input = read_file(*input_path);
-  if (!input) return fail(input.status());
-  if (auto s = engine.set_input(0, input->data(), input->size()); !s) return fail(s);
   std::error_code ec;
   std::filesystem::create_directories(*out_dir, ec);
   if (ec) return fail(io_error("cannot create '" + *out_dir + "': " + ec.message()));
