@@ -21,6 +21,15 @@ if(EMSCRIPTEN)
     # none makes the SIMD kernels compile to nothing (see simd_kernels.cpp).
     add_compile_definitions(XSIMD_NO_SUPPORTED_ARCHITECTURE)
   endif()
+  # Threads are Web Workers sharing the module's memory: every object file
+  # needs atomics (-pthread), and pages need cross-origin isolation to run
+  # it. MNW_WASM_THREADS=ON builds that variant; without it the engine runs
+  # on the calling thread only (parallel/thread_pool.cpp).
+  option(MNW_WASM_THREADS "Build the WebAssembly targets with pthreads" OFF)
+  if(MNW_WASM_THREADS)
+    add_compile_options(-pthread)
+    add_link_options(-pthread)
+  endif()
   # Emscripten only lets C++ exceptions be caught when both compile and link
   # ask for it. Catch2 needs that, so the test and CLI side of the build uses
   # it (mnw_engine links this PUBLIC); the browser module (wasm/) does not:
@@ -78,6 +87,10 @@ function(mnw_node_executable target)
     -sTOTAL_STACK=5MB
     # Pass the process environment through to getenv() (e.g. MNW_SHARED_DIR).
     "--pre-js=${CMAKE_SOURCE_DIR}/cmake/node-env.pre.js")
+  if(MNW_WASM_THREADS)
+    # Workers for `bench --threads` (up to 4 threads) under Node.
+    target_link_options(${target} PRIVATE -sPTHREAD_POOL_SIZE=3)
+  endif()
   set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS
                "${CMAKE_SOURCE_DIR}/cmake/node-env.pre.js")
   set_property(TARGET ${target} PROPERTY CROSSCOMPILING_EMULATOR "${MNW_NODE_COMMAND}")

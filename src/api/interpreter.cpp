@@ -1,5 +1,7 @@
 #include "api/interpreter.hpp"
 
+#include <algorithm>
+
 #include <cstring>
 #include <new>
 
@@ -79,9 +81,11 @@ Result<std::unique_ptr<Interpreter>> Interpreter::create(std::shared_ptr<const M
   std::vector<TensorLifetime> lifetimes;
   MNW_RETURN_IF_ERROR(check_graph_and_lifetimes(*model, &lifetimes));
 
+  self->thread_pool_ = options.thread_pool ? options.thread_pool
+                                           : std::make_shared<ThreadPool>(std::clamp(options.threads, 1, kMaxThreads));
   self->operators_.reserve(model->operators.size());
   for (size_t i = 0; i < model->operators.size(); ++i) {
-    auto op = create_operator(OpContext(*model, i, options.kernel_path));
+    auto op = create_operator(OpContext(*model, i, options.kernel_path, *self->thread_pool_));
     if (!op) return op.status();
     self->operators_.push_back(std::move(op).value());
   }

@@ -9,7 +9,7 @@
 //
 // Creation validates the whole graph, packs weights and plans activation
 // memory; invoke() allocates nothing. One Interpreter must not be used from two
-// threads at once; distinct Interpreters (even of one Model) are independent.
+// threads at once (it runs its own threads inside invoke()); distinct Interpreters (even of one Model) are independent.
 #pragma once
 
 #include <cstdint>
@@ -26,12 +26,21 @@ namespace mnw {
 
 struct InterpreterOptions {
   KernelPath kernel_path = default_kernel_path();
+  // Threads that share each large layer, the calling one included. Clamped
+  // to [1, kMaxThreads].
+  int threads = 1;
+  // When set, used instead of starting `threads` threads of its own (a
+  // WebAssembly module has a fixed set of Web Workers). Interpreters sharing
+  // a pool must not invoke at the same time.
+  std::shared_ptr<ThreadPool> thread_pool;
   // Refuse models whose activations would need more memory than this.
   size_t max_arena_bytes = size_t{1} << 30;
 };
 
 class Interpreter {
  public:
+  static constexpr int kMaxThreads = 64;
+
   static Result<std::unique_ptr<Interpreter>> create(std::shared_ptr<const Model> model,
                                                      const InterpreterOptions& options = {});
   static Result<std::unique_ptr<Interpreter>> from_bytes(std::vector<uint8_t> model_bytes,
@@ -40,6 +49,7 @@ class Interpreter {
   const Model& model() const { return *model_; }
   KernelPath kernel_path() const { return options_.kernel_path; }
   size_t arena_bytes() const { return arena_bytes_; }
+  int threads() const { return thread_pool_->threads(); }
 
   size_t input_count() const { return model_->inputs.size(); }
   size_t output_count() const { return model_->outputs.size(); }
@@ -64,6 +74,8 @@ class Interpreter {
 
   std::shared_ptr<const Model> model_;
   InterpreterOptions options_;
+  // Before the operators, which refer to it: destroyed after them.
+  std::shared_ptr<ThreadPool> thread_pool_;
   std::vector<OperatorPtr> operators_;
   std::unique_ptr<uint8_t[]> arena_storage_;
   size_t arena_bytes_ = 0;

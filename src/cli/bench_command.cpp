@@ -91,7 +91,9 @@ int profile(const std::string& path, Interpreter& engine, int runs) {
 }  // namespace
 
 int bench_command(const Args& args) {
-  if (auto s = args.check_known({"runs", "warmup", "block", "profile", "kernels"}); !s) return usage_error(s.message());
+  if (auto s = args.check_known({"runs", "warmup", "block", "profile", "kernels", "threads"}); !s) {
+    return usage_error(s.message());
+  }
   std::vector<std::string> models;
   for (const std::string& p : args.positional()) {
     if (std::filesystem::is_directory(p)) {
@@ -107,39 +109,57 @@ int bench_command(const Args& args) {
   const int runs = std::max(1, args.int_value("runs", 20));
   const int warmup = std::max(0, args.int_value("warmup", 3));
   const int block = std::max(1, args.int_value("block", 5));
+  const int threads = std::clamp(args.int_value("threads", 2), 1, Interpreter::kMaxThreads);
 
   if (args.flag("profile")) {
     const auto kernels = args.value("kernels");
-    const KernelPath path = kernels && *kernels == "reference" ? KernelPath::kReference : default_kernel_path();
+    InterpreterOptions options;
+    options.kernel_path = kernels && *kernels == "reference" ? KernelPath::kReference : default_kernel_path();
+    options.threads = args.int_value("threads", 1);
     for (const std::string& m : models) {
       auto bytes = read_file(m);
       if (!bytes) return fail(bytes.status());
-      auto engine = Interpreter::from_bytes(std::move(bytes).value(), {path});
+      auto engine = Interpreter::from_bytes(std::move(bytes).value(), options);
       if (!engine) return fail(engine.status());
       profile(m, *engine.value(), runs);
     }
     return 0;
   }
 
-  std::printf("%-48s %14s %14s %9s\n", "model", "reference ms", "simd ms", "speed-up");
+  // The reference kernels, the SIMD kernels on one thread, and on `threads`
+  // threads where the build has threads.
+  std::vector<InterpreterOptions> configs(2);
+  configs[0].kernel_path = KernelPath::kReference;
+  configs[1].kernel_path = default_kernel_path();
+  if (threads > 1 && ThreadPool(threads).threads() > 1) {
+    configs.push_back(configs[1]);
+    configs[2].threads = threads;
+  }
+  const bool threaded = configs.size() == 3;
+  std::printf("%-48s %13s %13s", "model", "reference ms", "simd ms");
+  if (threaded) std::printf(" %10s %d thr", "simd ms", threads);
+  std::printf(" %9s", "vs ref");
+  if (threaded) std::printf(" %9s", "threads");
+  std::printf("\n");
   for (const std::string& m : models) {
     auto bytes = read_file(m);
     if (!bytes) return fail(bytes.status());
     auto model = read_model(std::move(bytes).value());
     if (!model) return fail(model.status());
-    auto reference = Interpreter::create(model.value(), {KernelPath::kReference});
-    auto simd = Interpreter::create(model.value(), {default_kernel_path()});
-    if (!reference) return fail(reference.status());
-    if (!simd) return fail(simd.status());
-    Interpreter* engines[2] = {reference.value().get(), simd.value().get()};
-    std::vector<double> times[2];
-    for (Interpreter* e : engines) {
+    std::vector<std::unique_ptr<Interpreter>> engines;
+    for (const InterpreterOptions& options : configs) {
+      auto engine = Interpreter::create(model.value(), options);
+      if (!engine) return fail(engine.status());
+      engines.push_back(std::move(engine).value());
+    }
+    std::vector<std::vector<double>> times(engines.size());
+    for (auto& e : engines) {
       fill_input(*e);
       for (int i = 0; i < warmup; ++i) e->invoke();
     }
-    // Alternate blocks of runs between the two paths.
+    // Alternate blocks of runs between the configurations.
     for (int done = 0; done < runs; done += block) {
-      for (int k = 0; k < 2; ++k) {
+      for (size_t k = 0; k < engines.size(); ++k) {
         for (int i = 0; i < block && done + i < runs; ++i) {
           const Clock::time_point start = Clock::now();
           engines[k]->invoke();
@@ -147,9 +167,13 @@ int bench_command(const Args& args) {
         }
       }
     }
-    const double ref_ms = median(times[0]), simd_ms = median(times[1]);
-    std::printf("%-48s %14.3f %14.3f %8.2fx\n", std::filesystem::path(m).stem().string().c_str(), ref_ms, simd_ms,
-                simd_ms > 0 ? ref_ms / simd_ms : 0.0);
+    std::vector<double> ms;
+    for (const auto& t : times) ms.push_back(median(t));
+    std::printf("%-48s %13.3f %13.3f", std::filesystem::path(m).stem().string().c_str(), ms[0], ms[1]);
+    if (threaded) std::printf(" %17.3f", ms[2]);
+    std::printf(" %8.2fx", ms[1] > 0 ? ms[0] / ms[1] : 0.0);
+    if (threaded) std::printf(" %8.2fx", ms[2] > 0 ? ms[1] / ms[2] : 0.0);
+    std::printf("\n");
   }
   std::printf("(%s build, SIMD path: %s; medians of %d runs)\n",
 #ifdef __EMSCRIPTEN__

@@ -19,7 +19,7 @@ commands:
   eval  --model M.tflite [--json] [--limit N] [--crop F] [--canonical] DIR
         Top-1/top-5 accuracy over DIR, whose files start with the 0-based
         ImageNet class ("042_n01..._name.JPEG").
-  run   --model M.tflite --input in.bin --output out.bin [--kernels simd|reference]
+  run   --model M.tflite --input in.bin --output out.bin [--kernels simd|reference] [--threads N]
         Run the model on a raw input tensor (exact bytes: NHWC, the model's
         input type) and write the raw output tensor.
   info  M.tflite
@@ -27,7 +27,7 @@ commands:
   dump  --model M.tflite --input in.bin --out DIR [--kernels simd|reference]
         Write every operator's output tensor as DIR/NNN_OPNAME.bin (the naming
         of TFLite's dump in shared/peers), plus DIR/index.json.
-  bench [--runs N] [--warmup N] [--block N] [--profile [--kernels K]] MODEL|DIR...
+  bench [--runs N] [--warmup N] [--block N] [--threads N] [--profile [--kernels K]] MODEL|DIR...
         Median latency of each model on the reference and SIMD kernels, side by
         side; --profile times each operator instead (ms, MMAC, GMAC/s).
 

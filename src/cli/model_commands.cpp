@@ -22,7 +22,10 @@ Result<std::unique_ptr<Interpreter>> load(const std::string& path, const Args& a
   if (!bytes) return bytes.status();
   auto kernels = kernel_path_option(args);
   if (!kernels) return kernels.status();
-  auto interpreter = Interpreter::from_bytes(std::move(bytes).value(), {*kernels});
+  InterpreterOptions options;
+  options.kernel_path = *kernels;
+  options.threads = args.int_value("threads", 1);
+  auto interpreter = Interpreter::from_bytes(std::move(bytes).value(), options);
   if (!interpreter) return Status(interpreter.status().code(), path + ": " + interpreter.status().message());
   return interpreter;
 }
@@ -55,7 +58,7 @@ Result<std::unique_ptr<Interpreter>> load_with_input(const Args& args, const std
 }  // namespace
 
 int run_command(const Args& args) {
-  if (auto s = args.check_known({"model", "input", "output", "kernels"}); !s) return usage_error(s.message());
+  if (auto s = args.check_known({"model", "input", "output", "kernels", "threads"}); !s) return usage_error(s.message());
   const auto input_path = args.value("input");
   const auto output_path = args.value("output");
   if (!input_path || !output_path) return usage_error("run needs --model, --input and --output");

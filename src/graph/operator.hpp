@@ -10,6 +10,7 @@
 #include "core/status.hpp"
 #include "kernels/dispatch.hpp"
 #include "model/model.hpp"
+#include "parallel/thread_pool.hpp"
 
 namespace mnw {
 
@@ -36,13 +37,20 @@ class Operator {
 // What an operator sees while it is being created.
 class OpContext {
  public:
-  OpContext(const Model& model, size_t op_index, KernelPath kernel_path)
-      : model_(model), op_index_(op_index), op_(model.operators[op_index]), kernel_path_(kernel_path) {}
+  OpContext(const Model& model, size_t op_index, KernelPath kernel_path, ThreadPool& thread_pool)
+      : model_(model),
+        op_index_(op_index),
+        op_(model.operators[op_index]),
+        kernel_path_(kernel_path),
+        thread_pool_(thread_pool) {}
 
   const Model& model() const { return model_; }
   const OperatorInfo& op() const { return op_; }
   const OpOptions& options() const { return op_.options; }
   KernelPath kernel_path() const { return kernel_path_; }
+  // The interpreter's threads, which outlive the operator: operators that
+  // split their work keep a reference.
+  ThreadPool& thread_pool() const { return thread_pool_; }
 
   size_t input_count() const { return op_.inputs.size(); }
   bool has_input(size_t i) const { return i < op_.inputs.size() && op_.inputs[i] >= 0; }
@@ -75,6 +83,7 @@ class OpContext {
   size_t op_index_;
   const OperatorInfo& op_;
   KernelPath kernel_path_;
+  ThreadPool& thread_pool_;
 };
 
 using OperatorPtr = std::unique_ptr<Operator>;

@@ -45,15 +45,25 @@ struct ConvDesc {
   int32_t output_zero_point = 0;
   int32_t activation_min = 0;
   int32_t activation_max = 255;
+  // How many threads may run parts of the kernel at once (its scratch copies).
+  int threads = 1;
 };
 
 class ConvKernel {
  public:
   virtual ~ConvKernel() = default;
+  // The output divides into this many work units (rows or groups of output
+  // pixels, the kernel's choice) that can be computed independently.
+  virtual size_t work_units() const = 0;
+  // Computes units [begin, end) with the scratch memory of `thread` (below
+  // desc.threads); ranges of different threads may run at once.
   // input: batch x in_h x in_w x in_c, output: batch x out_h x out_w x out_c
   // (NHWC, elements of desc.dtype). Never allocates.
-  virtual void run(const void* input, void* output) const = 0;
+  virtual void run_units(const void* input, void* output, size_t begin, size_t end, int thread) const = 0;
   virtual const char* name() const = 0;
+
+  // The whole output on the calling thread.
+  void run(const void* input, void* output) const { run_units(input, output, 0, work_units(), 0); }
 };
 
 }  // namespace mnw

@@ -7,12 +7,14 @@
 namespace mnw {
 namespace {
 
-// Adapts a reference kernel template to the ConvKernel interface.
+// Adapts a reference kernel template to the ConvKernel interface. The
+// reference defines the arithmetic and runs whole: one work unit.
 template <void (*U8)(const ConvDesc&, const uint8_t*, uint8_t*), void (*I8)(const ConvDesc&, const int8_t*, int8_t*)>
 class ReferenceConv final : public ConvKernel {
  public:
   ReferenceConv(ConvDesc desc, const char* name) : desc_(std::move(desc)), name_(name) {}
-  void run(const void* input, void* output) const override {
+  size_t work_units() const override { return 1; }
+  void run_units(const void* input, void* output, size_t, size_t, int) const override {
     if (desc_.dtype == DType::kUInt8) {
       U8(desc_, static_cast<const uint8_t*>(input), static_cast<uint8_t*>(output));
     } else {

@@ -1,5 +1,4 @@
 // CONV_2D: NHWC input, OHWI filter, optional int32 bias.
-#include "kernels/dispatch.hpp"
 #include "ops/conv_common.hpp"
 #include "ops/conv_kernel_op.hpp"
 #include "ops/ops.hpp"
@@ -21,8 +20,7 @@ Result<OperatorPtr> create_conv_2d(const OpContext& ctx) {
   MNW_RETURN_IF_ERROR(fill_conv_quantization(ctx, 0, &desc));
   desc.rounding = gemm_rounding(desc.dtype);
   MNW_RETURN_IF_ERROR(fill_conv_geometry(ctx, filter.shape[1], filter.shape[2], filter.shape[0], &desc.geometry));
-  return OperatorPtr(std::make_unique<ConvKernelOp>(make_conv2d_kernel(ctx.kernel_path(), std::move(desc)),
-                                                    ctx.input_index(0), ctx.output_index(0)));
+  return make_conv_kernel_op(ctx, std::move(desc), ConvKind::kFull);
 }
 
 }  // namespace mnw

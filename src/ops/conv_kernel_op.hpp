@@ -1,24 +1,21 @@
-// An operator whose whole work is one ConvKernel (CONV_2D, DEPTHWISE_CONV_2D,
-// FULLY_CONNECTED): it only binds tensors to the kernel.
+// The operator of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED once they
+// are validated: one ConvKernel, its work units split over the interpreter's
+// threads when the layer is large enough.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "graph/operator.hpp"
 #include "kernels/conv2d.hpp"
+#include "kernels/dispatch.hpp"
 
 namespace mnw {
 
-class ConvKernelOp final : public Operator {
- public:
-  ConvKernelOp(std::unique_ptr<ConvKernel> kernel, int32_t input, int32_t output)
-      : kernel_(std::move(kernel)), input_(input), output_(output) {}
-  void run(const TensorData& t) override { kernel_->run(t.get(input_), t.get(output_)); }
+enum class ConvKind { kFull, kDepthwise };
 
- private:
-  std::unique_ptr<ConvKernel> kernel_;
-  int32_t input_;
-  int32_t output_;
-};
+// Makes the kernel for `desc` on the context's kernel path and thread count,
+// and the operator that runs it on input 0 into output 0.
+OperatorPtr make_conv_kernel_op(const OpContext& ctx, ConvDesc desc, ConvKind kind);
 
 }  // namespace mnw

@@ -1,5 +1,4 @@
 // DEPTHWISE_CONV_2D with depth multiplier 1: NHWC input, 1HWO filter.
-#include "kernels/dispatch.hpp"
 #include "ops/conv_common.hpp"
 #include "ops/conv_kernel_op.hpp"
 #include "ops/ops.hpp"
@@ -23,8 +22,7 @@ Result<OperatorPtr> create_depthwise_conv_2d(const OpContext& ctx) {
   ConvDesc desc;
   MNW_RETURN_IF_ERROR(fill_conv_quantization(ctx, 3, &desc));
   MNW_RETURN_IF_ERROR(fill_conv_geometry(ctx, filter.shape[1], filter.shape[2], filter.shape[3], &desc.geometry));
-  return OperatorPtr(std::make_unique<ConvKernelOp>(
-      make_depthwise_conv2d_kernel(ctx.kernel_path(), std::move(desc)), ctx.input_index(0), ctx.output_index(0)));
+  return make_conv_kernel_op(ctx, std::move(desc), ConvKind::kDepthwise);
 }
 
 }  // namespace mnw

@@ -1,6 +1,5 @@
 // FULLY_CONNECTED: [rows, in] x [out, in]^T + bias, run as a 1x1 convolution
 // over `rows` pixels.
-#include "kernels/dispatch.hpp"
 #include "ops/conv_common.hpp"
 #include "ops/conv_kernel_op.hpp"
 #include "ops/ops.hpp"
@@ -30,8 +29,7 @@ Result<OperatorPtr> create_fully_connected(const OpContext& ctx) {
     return ctx.invalid("output '" + ctx.output(0).name + "' is declared " + ctx.output(0).shape.to_string() +
                        " but the op computes " + std::to_string(g.batch) + "x" + std::to_string(g.out_c));
   }
-  return OperatorPtr(std::make_unique<ConvKernelOp>(make_conv2d_kernel(ctx.kernel_path(), std::move(desc)),
-                                                    ctx.input_index(0), ctx.output_index(0)));
+  return make_conv_kernel_op(ctx, std::move(desc), ConvKind::kFull);
 }
 
 }  // namespace mnw

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
 #include "api/interpreter.hpp"
 #include "support/shared_data.hpp"
@@ -71,13 +72,18 @@ TEST_CASE("every model equals TFLite's builtin kernels on every golden input", "
       const auto cases = golden_cases(golden_dir + "/" + name);
       REQUIRE(!cases.empty());
 
-      for (KernelPath path : {KernelPath::kSimd, KernelPath::kReference}) {
-        auto interpreter = Interpreter::create(model.value(), {path});
+      // The SIMD kernels on one thread and split over two, and the reference.
+      for (const auto& [path, threads] : {std::pair{KernelPath::kSimd, 1}, std::pair{KernelPath::kSimd, 2},
+                                          std::pair{KernelPath::kReference, 1}}) {
+        InterpreterOptions options;
+        options.kernel_path = path;
+        options.threads = threads;
+        auto interpreter = Interpreter::create(model.value(), options);
         REQUIRE(interpreter.is_ok());
         Interpreter& engine = *interpreter.value();
         int exact = 0, top1_agrees_with_xnnpack = 0;
         for (const std::string& c : cases) {
-          CAPTURE(name, c, kernel_path_name(path));
+          CAPTURE(name, c, kernel_path_name(path), threads);
           const std::string base = golden_dir + "/" + name + "/" + c;
           const auto input = test::read_file_bytes(base + ".input.bin");
           const auto builtin = test::read_file_bytes(base + ".output_builtin.bin");
@@ -94,8 +100,8 @@ TEST_CASE("every model equals TFLite's builtin kernels on every golden input", "
           exact += same;
           top1_agrees_with_xnnpack += top1(out, engine.output_data(0)) == top1(out, xnnpack->data());
         }
-        std::printf("golden %-46s %-10s %3d/%zu byte-exact vs builtin, top-1 agrees with XNNPACK %d/%zu\n",
-                    name.c_str(), kernel_path_name(path), exact, cases.size(), top1_agrees_with_xnnpack, cases.size());
+        std::printf("golden %-46s %-10s %d thr %3d/%zu byte-exact vs builtin, top-1 agrees with XNNPACK %d/%zu\n",
+                    name.c_str(), kernel_path_name(path), engine.threads(), exact, cases.size(), top1_agrees_with_xnnpack, cases.size());
       }
     }
   }

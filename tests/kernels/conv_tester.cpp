@@ -3,6 +3,7 @@
 #include <catch_amalgamated.hpp>
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "kernels/dispatch.hpp"
@@ -43,13 +44,34 @@ void run_and_compare(const ConvDesc& d, ConvOp op, Prng& rng) {
 
   INFO("kernel: " << kernel->name());
   REQUIRE(std::string(kernel->name()).rfind("simd", 0) == 0);
-  const auto mismatch = std::mismatch(expected.begin(), expected.end(), actual.begin());
-  if (mismatch.first != expected.end()) {
-    const size_t i = static_cast<size_t>(mismatch.first - expected.begin());
-    const size_t c = i % g.out_c, x = i / g.out_c % g.out_w, y = i / g.out_c / g.out_w % g.out_h;
-    FAIL("first difference at (y " << y << ", x " << x << ", c " << c << "): reference "
-                                   << int{*mismatch.first} << ", simd " << int{*mismatch.second});
-  }
+  const auto compare = [&] {
+    const auto mismatch = std::mismatch(expected.begin(), expected.end(), actual.begin());
+    if (mismatch.first != expected.end()) {
+      const size_t i = static_cast<size_t>(mismatch.first - expected.begin());
+      const size_t c = i % g.out_c, x = i / g.out_c % g.out_w, y = i / g.out_c / g.out_w % g.out_h;
+      FAIL("first difference at (y " << y << ", x " << x << ", c " << c << "): reference "
+                                     << int{*mismatch.first} << ", simd " << int{*mismatch.second});
+    }
+  };
+  compare();
+
+  // The same output computed in three ranges of work units, as three threads
+  // would: each with its own scratch, last range first.
+  ConvDesc split_desc = d;
+  split_desc.threads = 3;
+  const auto split = op == ConvOp::kConv2D ? make_conv2d_kernel(KernelPath::kSimd, split_desc)
+                                           : make_depthwise_conv2d_kernel(KernelPath::kSimd, split_desc);
+  const size_t units = split->work_units();
+  REQUIRE(units == kernel->work_units());
+  size_t cut1 = static_cast<size_t>(rng.between(0, static_cast<int64_t>(units)));
+  size_t cut2 = static_cast<size_t>(rng.between(0, static_cast<int64_t>(units)));
+  if (cut1 > cut2) std::swap(cut1, cut2);
+  std::fill(actual.begin(), actual.end(), T{});
+  split->run_units(input.data(), actual.data(), cut2, units, 2);
+  split->run_units(input.data(), actual.data(), cut1, cut2, 1);
+  split->run_units(input.data(), actual.data(), 0, cut1, 0);
+  INFO("work units " << units << " split at " << cut1 << " and " << cut2);
+  compare();
 }
 
 }  // namespace

@@ -84,7 +84,9 @@ void gemm_tile(const int32_t* a, size_t pairs, const int16_t* w, const int32_t* 
 class Conv2D final : public ConvKernel {
  public:
   explicit Conv2D(const ConvDesc& d);
-  void run(const void* input, void* output) const override;
+  // A unit is a group of kTileRows output pixels (A rows).
+  size_t work_units() const override { return round_up(rows_, kTileRows) / kTileRows; }
+  void run_units(const void* input, void* output, size_t begin, size_t end, int thread) const override;
   const char* name() const override { return "simd conv_2d"; }
 
  private:
@@ -92,6 +94,12 @@ class Conv2D final : public ConvKernel {
   struct Pixel {
     int batch = 0, y = 0, x = 0;
   };
+  Pixel pixel_of(size_t row) const {
+    const size_t per_image = static_cast<size_t>(g_.out_h) * g_.out_w;
+    const size_t in_image = row % per_image;
+    return {static_cast<int>(row / per_image), static_cast<int>(in_image / g_.out_w),
+            static_cast<int>(in_image % g_.out_w)};
+  }
   Pixel next(Pixel p) const {
     if (++p.x == g_.out_w) {
       p.x = 0;
@@ -102,17 +110,28 @@ class Conv2D final : public ConvKernel {
     }
     return p;
   }
+  // One thread's scratch: the packed A of its current block, in groups of
+  // kTileRows rows, and one group's rows before transposition.
+  struct Scratch {
+    int32_t* a;
+    int16_t* rows;
+  };
+  Scratch scratch(int thread) const {
+    return {a_.data() + static_cast<size_t>(thread) * block_rows_ * pairs_,
+            row_.data() + static_cast<size_t>(thread) * kTileRows * row_stride_};
+  }
   template <class T>
-  void pack_group(const T* input, const T* input_end, size_t first_row, size_t rows, Pixel& at,
-                  int32_t* group) const;
+  void pack_group(const T* input, const T* input_end, size_t first_row, size_t rows, Pixel& at, int32_t* group,
+                  int16_t* row_buffer) const;
   template <class T>
   void pack_row(const T* input, const T* input_end, size_t row, Pixel at, int16_t* dst) const;
   template <class T, Epilogue E>
-  void run_typed(const T* input, T* output) const;
+  void run_typed(const T* input, T* output, size_t first_row, size_t end_row, Scratch scratch) const;
 
   ConvGeometry g_;
   DType dtype_;
   int32_t input_zero_point_;
+  size_t rows_;         // output pixels: A rows
   size_t k_;            // kernel_h * kernel_w * in_c
   size_t pairs_;        // k_ in pairs, the last one padded with a zero
   size_t tiles_;        // weight tiles of kTileChannels
@@ -122,8 +141,7 @@ class Conv2D final : public ConvKernel {
   AlignedVector<int32_t> bias_;     // [tiles * kTileChannels], zero point folded in
   Requantizer requantizer_;
   size_t row_stride_;  // int16 per row of row_, with slack for whole-vector copies
-  // Scratch, so a kernel object runs one convolution at a time: the packed A
-  // of the current block, in groups of kTileRows rows, and one group's rows.
+  // Scratch of every thread, one Scratch after the other.
   mutable AlignedVector<int32_t> a_;
   mutable AlignedVector<int16_t> row_;
 };
@@ -132,6 +150,7 @@ Conv2D::Conv2D(const ConvDesc& d)
     : g_(d.geometry),
       dtype_(d.dtype),
       input_zero_point_(d.input_zero_point),
+      rows_(static_cast<size_t>(g_.batch) * g_.out_h * g_.out_w),
       k_(static_cast<size_t>(g_.kernel_h) * g_.kernel_w * g_.in_c),
       pairs_((k_ + 1) / 2),
       tiles_(round_up(static_cast<size_t>(g_.out_c), kTileChannels) / kTileChannels),
@@ -141,11 +160,10 @@ Conv2D::Conv2D(const ConvDesc& d)
       bias_(tiles_ * kTileChannels, 0),
       requantizer_(d, tiles_ * kTileChannels),
       row_stride_(round_up(2 * pairs_, kLanes16) + kLanes16),
-      row_(kTileRows * row_stride_, 0) {
-  const size_t rows = static_cast<size_t>(g_.batch) * g_.out_h * g_.out_w;
+      row_(static_cast<size_t>(d.threads) * kTileRows * row_stride_, 0) {
   const size_t fitting = kBlockBytes / (pairs_ * sizeof(int32_t)) / kTileRows * kTileRows;
-  block_rows_ = std::min(round_up(rows, kTileRows), std::max(kTileRows, fitting));
-  a_.assign(block_rows_ * pairs_, 0);
+  block_rows_ = std::min(round_up(rows_, kTileRows), std::max(kTileRows, fitting));
+  a_.assign(static_cast<size_t>(d.threads) * block_rows_ * pairs_, 0);
   for (size_t oc = 0; oc < static_cast<size_t>(g_.out_c); ++oc) {
     const int16_t* src = d.filter.data() + oc * k_;
     // Tile, then k pair, then which of the two vectors, then lane pair.
@@ -213,7 +231,7 @@ void Conv2D::pack_row(const T* input, const T* input_end, size_t row, Pixel at, 
 // input, the others through row_.
 template <class T>
 void Conv2D::pack_group(const T* input, const T* input_end, size_t first_row, size_t rows, Pixel& at,
-                        int32_t* group) const {
+                        int32_t* group, int16_t* row_buffer) const {
   static_assert(kTileRows == 4);
   const size_t in_c = static_cast<size_t>(g_.in_c);
   const bool direct = pointwise_ && rows == 4;
@@ -222,7 +240,7 @@ void Conv2D::pack_group(const T* input, const T* input_end, size_t first_row, si
   const auto pack_rows = [&] {
     Pixel p = first;
     for (size_t r = 0; r < rows; ++r, p = next(p)) {
-      pack_row(input, input_end, first_row + r, p, row_.data() + r * row_stride_);
+      pack_row(input, input_end, first_row + r, p, row_buffer + r * row_stride_);
     }
   };
   for (size_t r = 0; r < rows; ++r) at = next(at);
@@ -231,7 +249,7 @@ void Conv2D::pack_group(const T* input, const T* input_end, size_t first_row, si
   if (rows == 4) {
     const auto load = [&](size_t r, size_t k) {
       return direct ? xsimd::bitwise_cast<int32_t>(load_widened(input + (first_row + r) * in_c + k))
-                    : I32::load_unaligned(reinterpret_cast<const int32_t*>(row_.data() + r * stride + k));
+                    : I32::load_unaligned(reinterpret_cast<const int32_t*>(row_buffer + r * stride + k));
     };
     // Whole vectors of pairs, within the row (the filler pair comes below).
     for (; 2 * j + kLanes16 <= (direct ? in_c : 2 * pairs_); j += kLanes) {
@@ -249,28 +267,29 @@ void Conv2D::pack_group(const T* input, const T* input_end, size_t first_row, si
   }
   // The remaining pairs one by one.
   for (size_t r = 0; r < rows; ++r) {
-    const int16_t* row = row_.data() + r * row_stride_;
+    const int16_t* row = row_buffer + r * row_stride_;
     int32_t* dst = group + j * rows + r;
     for (size_t p = j; p < pairs_; ++p, dst += rows) std::memcpy(dst, row + 2 * p, sizeof(int32_t));
   }
 }
 
 template <class T, Epilogue E>
-void Conv2D::run_typed(const T* input, T* output) const {
+void Conv2D::run_typed(const T* input, T* output, size_t first_row, size_t end_row, Scratch scratch) const {
   const RequantView q = requantizer_.view();
   const OutputClamp<T> clamp(requantizer_);
   const size_t out_c = static_cast<size_t>(g_.out_c);
-  const size_t rows = static_cast<size_t>(g_.batch) * g_.out_h * g_.out_w;
   const T* input_end = input + static_cast<size_t>(g_.batch) * g_.in_h * g_.in_w * g_.in_c;
-  Pixel at;
-  for (size_t first = 0; first < rows; first += block_rows_) {
-    const size_t block = std::min(block_rows_, rows - first);
+  int32_t* const a = scratch.a;
+  Pixel at = pixel_of(first_row);
+  for (size_t first = first_row; first < end_row; first += block_rows_) {
+    const size_t block = std::min(block_rows_, end_row - first);
     const size_t full_groups = block / kTileRows, tail = block % kTileRows;
     for (size_t g = 0; g < full_groups; ++g) {
-      pack_group(input, input_end, first + g * kTileRows, kTileRows, at, a_.data() + g * kTileRows * pairs_);
+      pack_group(input, input_end, first + g * kTileRows, kTileRows, at, a + g * kTileRows * pairs_,
+                 scratch.rows);
     }
-    int32_t* tail_group = a_.data() + full_groups * kTileRows * pairs_;
-    if (tail > 0) pack_group(input, input_end, first + full_groups * kTileRows, tail, at, tail_group);
+    int32_t* tail_group = a + full_groups * kTileRows * pairs_;
+    if (tail > 0) pack_group(input, input_end, first + full_groups * kTileRows, tail, at, tail_group, scratch.rows);
     for (size_t t = 0; t < tiles_; ++t) {
       const size_t oc = t * kTileChannels;
       const size_t channels = std::min(kTileChannels, out_c - oc);
@@ -278,7 +297,7 @@ void Conv2D::run_typed(const T* input, T* output) const {
       const int32_t* bias = bias_.data() + oc;
       T* out = output + first * out_c + oc;
       for (size_t g = 0; g < full_groups; ++g) {
-        gemm_tile<kTileRows, E>(a_.data() + g * kTileRows * pairs_, pairs_, w, bias, q, clamp, oc,
+        gemm_tile<kTileRows, E>(a + g * kTileRows * pairs_, pairs_, w, bias, q, clamp, oc,
                                 out + g * kTileRows * out_c, out_c, channels);
       }
       T* tail_out = out + full_groups * kTileRows * out_c;
@@ -292,17 +311,19 @@ void Conv2D::run_typed(const T* input, T* output) const {
   }
 }
 
-void Conv2D::run(const void* input, void* output) const {
+void Conv2D::run_units(const void* input, void* output, size_t begin, size_t end, int thread) const {
+  const size_t first = begin * kTileRows, last = std::min(end * kTileRows, rows_);
+  const Scratch mine = scratch(thread);
   const auto dispatch = [&](auto* in, auto* out) {
     using T = std::remove_const_t<std::remove_pointer_t<decltype(in)>>;
     switch (requantizer_.epilogue()) {
-      case Epilogue::kDoubleRounding: return run_typed<T, Epilogue::kDoubleRounding>(in, out);
-      case Epilogue::kSingleRounding: return run_typed<T, Epilogue::kSingleRounding>(in, out);
-      case Epilogue::kDoubleRoundingPerTensor: return run_typed<T, Epilogue::kDoubleRoundingPerTensor>(in, out);
-      case Epilogue::kSingleRoundingPerTensor: return run_typed<T, Epilogue::kSingleRoundingPerTensor>(in, out);
-      case Epilogue::kDoubleRoundingPreShifted: return run_typed<T, Epilogue::kDoubleRoundingPreShifted>(in, out);
-      case Epilogue::kSingleRoundingPreShifted: return run_typed<T, Epilogue::kSingleRoundingPreShifted>(in, out);
-      case Epilogue::kScalar: return run_typed<T, Epilogue::kScalar>(in, out);
+      case Epilogue::kDoubleRounding: return run_typed<T, Epilogue::kDoubleRounding>(in, out, first, last, mine);
+      case Epilogue::kSingleRounding: return run_typed<T, Epilogue::kSingleRounding>(in, out, first, last, mine);
+      case Epilogue::kDoubleRoundingPerTensor: return run_typed<T, Epilogue::kDoubleRoundingPerTensor>(in, out, first, last, mine);
+      case Epilogue::kSingleRoundingPerTensor: return run_typed<T, Epilogue::kSingleRoundingPerTensor>(in, out, first, last, mine);
+      case Epilogue::kDoubleRoundingPreShifted: return run_typed<T, Epilogue::kDoubleRoundingPreShifted>(in, out, first, last, mine);
+      case Epilogue::kSingleRoundingPreShifted: return run_typed<T, Epilogue::kSingleRoundingPreShifted>(in, out, first, last, mine);
+      case Epilogue::kScalar: return run_typed<T, Epilogue::kScalar>(in, out, first, last, mine);
     }
   };
   if (dtype_ == DType::kUInt8) {

@@ -117,12 +117,27 @@ void requantize_pixels(const int32_t* acc, size_t pixels, size_t channels, const
 class DepthwiseConv2D final : public ConvKernel {
  public:
   explicit DepthwiseConv2D(const ConvDesc& d);
-  void run(const void* input, void* output) const override;
+  // A unit is one row of output pixels.
+  size_t work_units() const override { return static_cast<size_t>(g_.batch) * g_.out_h; }
+  void run_units(const void* input, void* output, size_t begin, size_t end, int thread) const override;
   const char* name() const override { return "simd depthwise_conv_2d"; }
 
  private:
+  // One thread's scratch: the input pixels near the end of the tensor, copied
+  // with slack for the last group's over-read; the tap pointers and
+  // accumulators of a chunk of output pixels.
+  struct Scratch {
+    unsigned char* bounce;
+    const void** taps;
+    int32_t* accumulators;
+  };
+  Scratch scratch(int thread) const {
+    const auto t = static_cast<size_t>(thread);
+    return {bounce_.data() + t * bounce_bytes_, taps_.data() + t * chunk_pixels_ * 2 * pairs_,
+            accumulators_.data() + t * accumulator_count_};
+  }
   template <class T, Epilogue E>
-  void run_typed(const T* input, T* output) const;
+  void run_typed(const T* input, T* output, size_t first_row, size_t end_row, Scratch scratch) const;
 
   ConvGeometry g_;
   DType dtype_;
@@ -132,10 +147,9 @@ class DepthwiseConv2D final : public ConvKernel {
   AlignedVector<int32_t> bias_;                // zero point folded in
   std::vector<ptrdiff_t> offsets_;             // of the taps from the top-left one, in elements
   Requantizer requantizer_;
-  size_t bounce_pixels_;
-  // Scratch, so a kernel object runs one convolution at a time: the input
-  // pixels near the end of the tensor, copied with slack for the last group's
-  // over-read; the tap pointers and accumulators of a chunk of output pixels.
+  size_t bounce_pixels_, bounce_bytes_;
+  size_t accumulator_count_;  // per thread, a multiple of kBlock (alignment)
+  // Scratch of every thread, one Scratch after the other.
   mutable std::vector<unsigned char> bounce_;
   mutable std::vector<const void*> taps_;
   mutable AlignedVector<int32_t> accumulators_;
@@ -152,8 +166,9 @@ DepthwiseConv2D::DepthwiseConv2D(const ConvDesc& d)
       weights_(padded_channels_ * pairs_ * 2, 0),
       bias_(padded_channels_, 0),
       requantizer_(d, padded_channels_),
-      taps_(chunk_pixels_ * 2 * pairs_),
-      accumulators_(chunk_pixels_ * channels_ + kBlock) {
+      accumulator_count_(round_up(chunk_pixels_ * channels_ + kBlock, kBlock)),
+      taps_(static_cast<size_t>(d.threads) * chunk_pixels_ * 2 * pairs_),
+      accumulators_(static_cast<size_t>(d.threads) * accumulator_count_) {
   const size_t taps = static_cast<size_t>(g_.kernel_h) * g_.kernel_w;
   for (int ky = 0; ky < g_.kernel_h; ++ky) {
     for (int kx = 0; kx < g_.kernel_w; ++kx) {
@@ -178,11 +193,13 @@ DepthwiseConv2D::DepthwiseConv2D(const ConvDesc& d)
   const size_t input_pixels = static_cast<size_t>(g_.batch) * g_.in_h * g_.in_w;
   const size_t read_channels = round_up(channels_, kGroup);
   bounce_pixels_ = read_channels == channels_ ? 0 : std::min(input_pixels, read_channels / channels_ + 1);
-  bounce_.assign(bounce_pixels_ * channels_ + read_channels, 0);
+  bounce_bytes_ = bounce_pixels_ * channels_ + read_channels;
+  bounce_.assign(static_cast<size_t>(d.threads) * bounce_bytes_, 0);
 }
 
 template <class T, Epilogue E>
-void DepthwiseConv2D::run_typed(const T* input, T* output) const {
+void DepthwiseConv2D::run_typed(const T* input, T* output, size_t first_row, size_t end_row,
+                                Scratch scratch) const {
   const RequantView q = requantizer_.view();
   const OutputClamp<T> clamp(requantizer_);
   const ConvGeometry& g = g_;
@@ -191,9 +208,9 @@ void DepthwiseConv2D::run_typed(const T* input, T* output) const {
   const T* zero_point_row = reinterpret_cast<const T*>(zero_point_row_.data());
   // Input pointers at or past bounce_from move into the padded copy.
   const T* bounce_from = input + static_cast<size_t>(g.batch) * g.in_h * in_row - bounce_pixels_ * c_count;
-  const T* bounce = reinterpret_cast<const T*>(bounce_.data());
-  if (bounce_pixels_ > 0) std::memcpy(bounce_.data(), bounce_from, bounce_pixels_ * c_count * sizeof(T));
-  const void** taps = taps_.data();
+  const T* bounce = reinterpret_cast<const T*>(scratch.bounce);
+  if (bounce_pixels_ > 0) std::memcpy(scratch.bounce, bounce_from, bounce_pixels_ * c_count * sizeof(T));
+  const void** taps = scratch.taps;
   const int taps_per_pixel = static_cast<int>(2 * pairs_);
   const int span_h = (g.kernel_h - 1) * g.dilation_h, span_w = (g.kernel_w - 1) * g.dilation_w;
   // Output columns whose taps all lie inside the input columns.
@@ -203,76 +220,77 @@ void DepthwiseConv2D::run_typed(const T* input, T* output) const {
                                        : std::max(inside_begin, std::min(g.out_w, last_left / g.stride_w + 1));
   const bool needs_bounce = bounce_pixels_ > 0;
 
-  for (int b = 0; b < g.batch; ++b) {
+  for (size_t row = first_row; row < end_row; ++row) {
+    const int b = static_cast<int>(row / static_cast<size_t>(g.out_h));
+    const int oy = static_cast<int>(row % static_cast<size_t>(g.out_h));
     const T* image = input + static_cast<size_t>(b) * g.in_h * in_row;
-    for (int oy = 0; oy < g.out_h; ++oy) {
-      const int iy0 = oy * g.stride_h - g.pad_top;
-      T* out_row = output + (static_cast<size_t>(b) * g.out_h + oy) * g.out_w * c_count;
-      // Columns [begin, end) as one chunk after another: listed taps at the
-      // edges, a window where every tap is inside the input.
-      const auto run_columns = [&](int begin, int end, bool window) {
-        for (int ox0 = begin; ox0 < end; ox0 += static_cast<int>(chunk_pixels_)) {
-          const size_t pixels = static_cast<size_t>(std::min(static_cast<int>(chunk_pixels_), end - ox0));
-          if (window) {
-            const T* first = image + static_cast<size_t>(iy0) * in_row +
-                             static_cast<size_t>(ox0 * g.stride_w - g.pad_left) * c_count;
-            const auto pixel_step = static_cast<ptrdiff_t>(g.stride_w) * static_cast<ptrdiff_t>(c_count);
-            accumulate_pixels(TapWindow<T>{first, pixel_step, offsets_.data()}, pixels, pairs_, weights_.data(),
-                              bias_.data(), c_count, accumulators_.data());
-          } else {
-            const void** tap = taps;
-            for (int ox = ox0; ox < ox0 + static_cast<int>(pixels); ++ox) {
-              const int ix0 = ox * g.stride_w - g.pad_left;
-              const void** pixel_taps = tap;
-              for (int ky = 0; ky < g.kernel_h; ++ky) {
-                const int iy = iy0 + ky * g.dilation_h;
-                const T* row = iy >= 0 && iy < g.in_h ? image + static_cast<size_t>(iy) * in_row : nullptr;
-                for (int kx = 0; kx < g.kernel_w; ++kx) {
-                  const int ix = ix0 + kx * g.dilation_w;
-                  const T* p = row && ix >= 0 && ix < g.in_w ? row + static_cast<size_t>(ix) * c_count : zero_point_row;
-                  if (needs_bounce && p != zero_point_row && p >= bounce_from) p = bounce + (p - bounce_from);
-                  *tap++ = p;
-                }
-              }
-              // An odd tap count: the last pair's second weight is zero.
-              if (tap - pixel_taps < taps_per_pixel) {
-                *tap = tap[-1];
-                ++tap;
+    const int iy0 = oy * g.stride_h - g.pad_top;
+    T* out_row = output + (static_cast<size_t>(b) * g.out_h + oy) * g.out_w * c_count;
+    // Columns [begin, end) as one chunk after another: listed taps at the
+    // edges, a window where every tap is inside the input.
+    const auto run_columns = [&](int begin, int end, bool window) {
+      for (int ox0 = begin; ox0 < end; ox0 += static_cast<int>(chunk_pixels_)) {
+        const size_t pixels = static_cast<size_t>(std::min(static_cast<int>(chunk_pixels_), end - ox0));
+        if (window) {
+          const T* first = image + static_cast<size_t>(iy0) * in_row +
+                           static_cast<size_t>(ox0 * g.stride_w - g.pad_left) * c_count;
+          const auto pixel_step = static_cast<ptrdiff_t>(g.stride_w) * static_cast<ptrdiff_t>(c_count);
+          accumulate_pixels(TapWindow<T>{first, pixel_step, offsets_.data()}, pixels, pairs_, weights_.data(),
+                            bias_.data(), c_count, scratch.accumulators);
+        } else {
+          const void** tap = taps;
+          for (int ox = ox0; ox < ox0 + static_cast<int>(pixels); ++ox) {
+            const int ix0 = ox * g.stride_w - g.pad_left;
+            const void** pixel_taps = tap;
+            for (int ky = 0; ky < g.kernel_h; ++ky) {
+              const int iy = iy0 + ky * g.dilation_h;
+              const T* row = iy >= 0 && iy < g.in_h ? image + static_cast<size_t>(iy) * in_row : nullptr;
+              for (int kx = 0; kx < g.kernel_w; ++kx) {
+                const int ix = ix0 + kx * g.dilation_w;
+                const T* p = row && ix >= 0 && ix < g.in_w ? row + static_cast<size_t>(ix) * c_count : zero_point_row;
+                if (needs_bounce && p != zero_point_row && p >= bounce_from) p = bounce + (p - bounce_from);
+                *tap++ = p;
               }
             }
-            accumulate_pixels(TapList<T>{taps, static_cast<size_t>(taps_per_pixel)}, pixels, pairs_,
-                              weights_.data(), bias_.data(), c_count, accumulators_.data());
+            // An odd tap count: the last pair's second weight is zero.
+            if (tap - pixel_taps < taps_per_pixel) {
+              *tap = tap[-1];
+              ++tap;
+            }
           }
-          requantize_pixels<E>(accumulators_.data(), pixels, c_count, q, clamp,
-                               out_row + static_cast<size_t>(ox0) * c_count);
+          accumulate_pixels(TapList<T>{taps, static_cast<size_t>(taps_per_pixel)}, pixels, pairs_,
+                            weights_.data(), bias_.data(), c_count, scratch.accumulators);
         }
-      };
-      // The window needs every row inside, and no pixel near the end of the
-      // input (those are read through the bounce copy).
-      const bool rows_inside = iy0 >= 0 && iy0 + span_h < g.in_h &&
-                               !(needs_bounce && image + static_cast<size_t>(iy0 + span_h + 1) * in_row > bounce_from);
-      if (rows_inside && inside_begin < inside_end) {
-        run_columns(0, inside_begin, false);
-        run_columns(inside_begin, inside_end, true);
-        run_columns(inside_end, g.out_w, false);
-      } else {
-        run_columns(0, g.out_w, false);
+        requantize_pixels<E>(scratch.accumulators, pixels, c_count, q, clamp,
+                             out_row + static_cast<size_t>(ox0) * c_count);
       }
+    };
+    // The window needs every row inside, and no pixel near the end of the
+    // input (those are read through the bounce copy).
+    const bool rows_inside = iy0 >= 0 && iy0 + span_h < g.in_h &&
+                             !(needs_bounce && image + static_cast<size_t>(iy0 + span_h + 1) * in_row > bounce_from);
+    if (rows_inside && inside_begin < inside_end) {
+      run_columns(0, inside_begin, false);
+      run_columns(inside_begin, inside_end, true);
+      run_columns(inside_end, g.out_w, false);
+    } else {
+      run_columns(0, g.out_w, false);
     }
   }
 }
 
-void DepthwiseConv2D::run(const void* input, void* output) const {
+void DepthwiseConv2D::run_units(const void* input, void* output, size_t begin, size_t end, int thread) const {
+  const Scratch mine = scratch(thread);
   const auto dispatch = [&](auto* in, auto* out) {
     using T = std::remove_const_t<std::remove_pointer_t<decltype(in)>>;
     switch (requantizer_.epilogue()) {
-      case Epilogue::kDoubleRounding: return run_typed<T, Epilogue::kDoubleRounding>(in, out);
-      case Epilogue::kSingleRounding: return run_typed<T, Epilogue::kSingleRounding>(in, out);
-      case Epilogue::kDoubleRoundingPerTensor: return run_typed<T, Epilogue::kDoubleRoundingPerTensor>(in, out);
-      case Epilogue::kSingleRoundingPerTensor: return run_typed<T, Epilogue::kSingleRoundingPerTensor>(in, out);
-      case Epilogue::kDoubleRoundingPreShifted: return run_typed<T, Epilogue::kDoubleRoundingPreShifted>(in, out);
-      case Epilogue::kSingleRoundingPreShifted: return run_typed<T, Epilogue::kSingleRoundingPreShifted>(in, out);
-      case Epilogue::kScalar: return run_typed<T, Epilogue::kScalar>(in, out);
+      case Epilogue::kDoubleRounding: return run_typed<T, Epilogue::kDoubleRounding>(in, out, begin, end, mine);
+      case Epilogue::kSingleRounding: return run_typed<T, Epilogue::kSingleRounding>(in, out, begin, end, mine);
+      case Epilogue::kDoubleRoundingPerTensor: return run_typed<T, Epilogue::kDoubleRoundingPerTensor>(in, out, begin, end, mine);
+      case Epilogue::kSingleRoundingPerTensor: return run_typed<T, Epilogue::kSingleRoundingPerTensor>(in, out, begin, end, mine);
+      case Epilogue::kDoubleRoundingPreShifted: return run_typed<T, Epilogue::kDoubleRoundingPreShifted>(in, out, begin, end, mine);
+      case Epilogue::kSingleRoundingPreShifted: return run_typed<T, Epilogue::kSingleRoundingPreShifted>(in, out, begin, end, mine);
+      case Epilogue::kScalar: return run_typed<T, Epilogue::kScalar>(in, out, begin, end, mine);
     }
   };
   if (dtype_ == DType::kUInt8) {
