@@ -15,6 +15,10 @@
 //   shift_right      by a runtime count, without clang 14's wasm scalarization.
 //   narrow           saturating narrowing of two vectors to one (packs).
 //   store_half       stores half a vector (one output row of a register tile).
+//   widen            half of the int16 lanes sign-extended to int32 (the
+//                    elementwise kernels' products and rescales).
+//   truncate_to_int32  float to int32 lanes; xsimd's wasm conversion goes
+//                    lane by lane through scalar code.
 #pragma once
 
 #include <algorithm>
@@ -317,6 +321,41 @@ MNW_SIMD_INLINE void store_half(T* p, xsimd::batch<T, A> v) {
   alignas(A::alignment()) T r[n];
   v.store_aligned(r);
   std::copy(r + kHalf * n / 2, r + (kHalf + 1) * n / 2, p);
+}
+
+// The int16 lanes of half kHalf (0: the low lanes, 1: the high ones) of v,
+// sign-extended to int32, in lane order.
+template <int kHalf, class A>
+MNW_SIMD_INLINE xsimd::batch<int32_t, A> widen(xsimd::batch<int16_t, A> v) {
+  static_assert(kHalf == 0 || kHalf == 1);
+#if XSIMD_WITH_WASM
+  if constexpr (arch::kWasm<A>) return kHalf == 0 ? wasm_i32x4_extend_low_i16x8(v) : wasm_i32x4_extend_high_i16x8(v);
+#endif
+#if XSIMD_WITH_AVX512BW
+  if constexpr (arch::kAvx512<A>) return _mm512_cvtepi16_epi32(_mm512_extracti64x4_epi64(v, kHalf));
+#endif
+#if XSIMD_WITH_AVX2
+  if constexpr (arch::kAvx2<A>) return _mm256_cvtepi16_epi32(_mm256_extracti128_si256(v, kHalf));
+#endif
+#if XSIMD_WITH_SSE4_1
+  if constexpr (arch::kSse41<A>) return _mm_cvtepi16_epi32(kHalf == 0 ? __m128i(v) : _mm_unpackhi_epi64(v, v));
+#endif
+  constexpr size_t n = xsimd::batch<int32_t, A>::size;
+  alignas(A::alignment()) int16_t x[2 * n];
+  alignas(A::alignment()) int32_t r[n];
+  v.store_aligned(x);
+  for (size_t i = 0; i < n; ++i) r[i] = x[kHalf * n + i];
+  return xsimd::batch<int32_t, A>::load_aligned(r);
+}
+
+// Float lanes truncated toward zero to int32; the values must be in int32's
+// range (NaN gives 0 on wasm, INT32_MIN on x86).
+template <class A>
+MNW_SIMD_INLINE xsimd::batch<int32_t, A> truncate_to_int32(xsimd::batch<float, A> v) {
+#if XSIMD_WITH_WASM
+  if constexpr (arch::kWasm<A>) return wasm_i32x4_trunc_sat_f32x4(v);
+#endif
+  return xsimd::batch_cast<int32_t>(v);
 }
 
 }  // namespace mnw::simd
