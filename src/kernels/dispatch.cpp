@@ -1,7 +1,11 @@
 #include "kernels/dispatch.hpp"
 
+#include "kernels/reference/add_sub.hpp"
+#include "kernels/reference/byte_map.hpp"
 #include "kernels/reference/conv_2d.hpp"
 #include "kernels/reference/depthwise_conv_2d.hpp"
+#include "kernels/reference/mul.hpp"
+#include "kernels/reference/quantize.hpp"
 #include "kernels/simd/simd_kernels.hpp"
 
 namespace mnw {
@@ -32,6 +36,43 @@ using ReferenceConv2D = ReferenceConv<reference::conv_2d<uint8_t>, reference::co
 using ReferenceDepthwise =
     ReferenceConv<reference::depthwise_conv_2d<uint8_t>, reference::depthwise_conv_2d<int8_t>>;
 
+// The reference MUL and ADD/SUB on the BinaryKernel interface.
+class ReferenceMul final : public BinaryKernel {
+ public:
+  ReferenceMul(const MulParams& p, BinaryShape shape) : p_(p), shape_(shape) {}
+  void run(const void* a, const void* b, void* out) override {
+    if (p_.dtype == DType::kUInt8) {
+      reference::mul(p_, shape_, static_cast<const uint8_t*>(a), static_cast<const uint8_t*>(b), static_cast<uint8_t*>(out));
+    } else {
+      reference::mul(p_, shape_, static_cast<const int8_t*>(a), static_cast<const int8_t*>(b), static_cast<int8_t*>(out));
+    }
+  }
+  const char* name() const override { return "reference mul"; }
+
+ private:
+  MulParams p_;
+  BinaryShape shape_;
+};
+
+template <typename T>
+class ReferenceAddSub final : public BinaryKernel {
+ public:
+  ReferenceAddSub(const AddSubParams& p, BinaryShape shape) : tables_(p), shape_(shape) {}
+  void run(const void* a, const void* b, void* out) override {
+    reference::add_sub(tables_, shape_, static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(out));
+  }
+  const char* name() const override { return "reference add_sub"; }
+
+ private:
+  reference::AddSubTables<T> tables_;
+  BinaryShape shape_;
+};
+
+void reference_quantize(const QuantizeParams& p, const float* in, void* out, size_t count) {
+  if (p.dtype == DType::kUInt8) return reference::quantize(p, in, static_cast<uint8_t*>(out), count);
+  reference::quantize(p, in, static_cast<int8_t*>(out), count);
+}
+
 }  // namespace
 
 const char* kernel_path_name(KernelPath path) {
@@ -53,5 +94,29 @@ std::unique_ptr<ConvKernel> make_depthwise_conv2d_kernel(KernelPath path, ConvDe
   }
   return std::make_unique<ReferenceDepthwise>(std::move(desc), "reference depthwise_conv_2d");
 }
+
+std::unique_ptr<BinaryKernel> make_mul_kernel(KernelPath path, const MulParams& params, BinaryShape shape) {
+  if (path == KernelPath::kSimd) {
+    if (auto k = simd::make_mul_kernel(params, shape)) return k;
+  }
+  return std::make_unique<ReferenceMul>(params, shape);
+}
+
+std::unique_ptr<BinaryKernel> make_add_sub_kernel(KernelPath path, const AddSubParams& params, BinaryShape shape) {
+  if (path == KernelPath::kSimd) {
+    if (auto k = simd::make_add_sub_kernel(params, shape)) return k;
+  }
+  if (params.dtype == DType::kUInt8) return std::make_unique<ReferenceAddSub<uint8_t>>(params, shape);
+  return std::make_unique<ReferenceAddSub<int8_t>>(params, shape);
+}
+
+QuantizeKernel quantize_kernel(KernelPath path) {
+  if (path == KernelPath::kSimd) {
+    if (QuantizeKernel k = simd::quantize_kernel()) return k;
+  }
+  return reference_quantize;
+}
+
+ByteMapKernel byte_map_kernel(KernelPath) { return reference::byte_map; }
 
 }  // namespace mnw

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "kernels/conv2d.hpp"
+#include "kernels/elementwise.hpp"
 
 namespace mnw {
 
@@ -19,5 +20,10 @@ KernelPath default_kernel_path();
 
 std::unique_ptr<ConvKernel> make_conv2d_kernel(KernelPath path, ConvDesc desc);
 std::unique_ptr<ConvKernel> make_depthwise_conv2d_kernel(KernelPath path, ConvDesc desc);
+
+std::unique_ptr<BinaryKernel> make_mul_kernel(KernelPath path, const MulParams& params, BinaryShape shape);
+std::unique_ptr<BinaryKernel> make_add_sub_kernel(KernelPath path, const AddSubParams& params, BinaryShape shape);
+QuantizeKernel quantize_kernel(KernelPath path);
+ByteMapKernel byte_map_kernel(KernelPath path);
 
 }  // namespace mnw

@@ -49,6 +49,40 @@ Broadcast::Broadcast(const Shape& a, const Shape& b, const Shape& out) {
   // An output dimension of 1 has stride 0 above; it never advances, so that is harmless.
 }
 
+namespace {
+
+// Whether `repeated`, without its leading ones, is the trailing dimensions
+// of `out` (so that it repeats along out's leading dimensions), and
+// `full` has out's element count (no broadcasting of its own).
+bool repeats_along_leading(const Shape& repeated, const Shape& full, const Shape& out) {
+  if (full.element_count() != out.element_count()) return false;
+  int first = 0;
+  while (first < repeated.rank() && repeated[first] == 1) ++first;
+  const int kept = repeated.rank() - first;
+  if (kept > out.rank()) return false;
+  for (int i = 0; i < kept; ++i) {
+    if (repeated[first + i] != out[out.rank() - kept + i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+BroadcastPlan plan_broadcast(const Shape& a, const Shape& b, const Shape& out) {
+  const auto count = static_cast<size_t>(out.element_count());
+  if (count == 0) return {BroadcastKind::kGeneral, {}};
+  const auto repeat = [&](BroadcastKind kind, const Shape& repeated) {
+    const auto inner = static_cast<size_t>(repeated.element_count());
+    return BroadcastPlan{kind, {count / inner, inner}};
+  };
+  if (a.element_count() == b.element_count() && repeats_along_leading(b, a, out)) return repeat(BroadcastKind::kRepeatB, b);
+  if (a.element_count() == 1) return {BroadcastKind::kScalarA, {}};
+  if (b.element_count() == 1) return {BroadcastKind::kScalarB, {}};
+  if (repeats_along_leading(b, a, out)) return repeat(BroadcastKind::kRepeatB, b);
+  if (repeats_along_leading(a, b, out)) return repeat(BroadcastKind::kRepeatA, a);
+  return {BroadcastKind::kGeneral, {}};
+}
+
 Status validate_quantized_binary_op(const OpContext& ctx) {
   MNW_RETURN_IF_ERROR(ctx.expect_io(2, 2, 1));
   const TensorInfo& in1 = ctx.input(0);

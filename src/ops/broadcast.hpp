@@ -9,6 +9,7 @@
 
 #include "core/tensor.hpp"
 #include "graph/operator.hpp"
+#include "kernels/elementwise.hpp"
 
 namespace mnw {
 
@@ -49,6 +50,21 @@ class Broadcast {
   std::array<int64_t, Shape::kMaxRank> out_strides_{};
   int64_t outer_count_ = 1;
 };
+
+// The broadcasts that have fast paths, told apart from the shapes at load time.
+enum class BroadcastKind {
+  kScalarA,  // a has one element: the output is a function of b's byte
+  kScalarB,  // b has one element
+  kRepeatB,  // b is the output's trailing dimensions, a is the output's
+             // shape: the kernels' BinaryShape (equal shapes are one row)
+  kRepeatA,  // the mirror: a repeats, b is the output's shape
+  kGeneral,  // anything else (and empty outputs): Broadcast::for_each_run
+};
+struct BroadcastPlan {
+  BroadcastKind kind;
+  BinaryShape shape;  // kRepeatA / kRepeatB: rows of the repeated operand's size
+};
+BroadcastPlan plan_broadcast(const Shape& a, const Shape& b, const Shape& out);
 
 // Checks a two-input quantized elementwise node (ADD, SUB, MUL): same uint8
 // or int8 type everywhere, per-tensor quantization, broadcastable shapes and

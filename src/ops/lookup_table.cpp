@@ -3,7 +3,8 @@
 namespace mnw {
 
 LookupTableOp::LookupTableOp(const OpContext& ctx, const std::function<int32_t(int32_t)>& f)
-    : input_(ctx.input_index(0)),
+    : map_(byte_map_kernel(ctx.kernel_path())),
+      input_(ctx.input_index(0)),
       output_(ctx.output_index(0)),
       count_(static_cast<size_t>(ctx.output(0).shape.element_count())) {
   const bool signed_input = ctx.input(0).dtype == DType::kInt8;
@@ -14,9 +15,7 @@ LookupTableOp::LookupTableOp(const OpContext& ctx, const std::function<int32_t(i
 }
 
 void LookupTableOp::run(const TensorData& t) {
-  const uint8_t* in = t.get(input_);
-  uint8_t* out = t.get(output_);
-  for (size_t i = 0; i < count_; ++i) out[i] = table_[in[i]];
+  map_(table_.data(), t.get(input_), t.get(output_), count_);
 }
 
 Status validate_quantized_unary_op(const OpContext& ctx) {

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "graph/operator.hpp"
+#include "kernels/dispatch.hpp"
 
 namespace mnw {
 
@@ -20,6 +21,7 @@ class LookupTableOp final : public Operator {
 
  private:
   std::array<uint8_t, 256> table_{};  // indexed by the input byte
+  ByteMapKernel map_;
   int32_t input_, output_;
   size_t count_;
 };

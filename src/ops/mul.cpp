@@ -1,24 +1,22 @@
 // MUL of two quantized tensors: the product of the zero-point-free values,
-// rescaled by s1*s2/s_out (squeeze-and-excitation gating in MobileNet V3).
-#include <algorithm>
-
+// rescaled by s1*s2/s_out (squeeze-and-excitation gating in MobileNet V3,
+// input scaling by a single element in TF2 models).
 #include "core/fixed_point.hpp"
+#include "kernels/reference/mul.hpp"
 #include "ops/broadcast.hpp"
+#include "ops/elementwise_binary.hpp"
 #include "ops/ops.hpp"
 #include "ops/quantized_params.hpp"
 
 namespace mnw {
 namespace {
 
+// Broadcasts the kernels do not cover, element by element.
 template <typename T>
-class MulOp final : public Operator {
+class MulBroadcastOp final : public Operator {
  public:
-  MulOp(const OpContext& ctx, QuantizedMultiplier multiplier, ClampRange clamp)
-      : multiplier_(multiplier),
-        clamp_(clamp),
-        offset1_(-ctx.input(0).quantization.zero_point()),
-        offset2_(-ctx.input(1).quantization.zero_point()),
-        output_offset_(ctx.output(0).quantization.zero_point()),
+  MulBroadcastOp(const OpContext& ctx, const MulParams& p)
+      : p_(p),
         broadcast_(ctx.input(0).shape, ctx.input(1).shape, ctx.output(0).shape),
         a_(ctx.input_index(0)),
         b_(ctx.input_index(1)),
@@ -29,18 +27,12 @@ class MulOp final : public Operator {
     const T* b = t.get<T>(b_);
     T* out = t.get<T>(out_);
     broadcast_.for_each_run([&](int64_t ai, int64_t bi, int64_t oi, int64_t count, int64_t a_step, int64_t b_step) {
-      for (int64_t i = 0; i < count; ++i) {
-        const int32_t product = (a[ai + i * a_step] + offset1_) * (b[bi + i * b_step] + offset2_);
-        const int32_t scaled = multiply_by_quantized_multiplier(product, multiplier_);
-        out[oi + i] = static_cast<T>(add_and_clamp(scaled, output_offset_, clamp_));
-      }
+      for (int64_t i = 0; i < count; ++i) out[oi + i] = static_cast<T>(reference::mul(p_, a[ai + i * a_step], b[bi + i * b_step]));
     });
   }
 
  private:
-  QuantizedMultiplier multiplier_;
-  ClampRange clamp_;
-  int32_t offset1_, offset2_, output_offset_;
+  MulParams p_;
   Broadcast broadcast_;
   int32_t a_, b_, out_;
 };
@@ -52,12 +44,38 @@ Result<OperatorPtr> create_mul(const OpContext& ctx) {
   const TensorInfo& in1 = ctx.input(0);
   const TensorInfo& in2 = ctx.input(1);
   const TensorInfo& out = ctx.output(0);
+  MulParams p;
+  p.dtype = in1.dtype;
+  p.a_offset = -in1.quantization.zero_point();
+  p.b_offset = -in2.quantization.zero_point();
+  p.output_offset = out.quantization.zero_point();
   // TFLite forms this multiplier in float arithmetic before widening to double.
   const float real = in1.quantization.scale() * in2.quantization.scale() / out.quantization.scale();
-  const QuantizedMultiplier m = quantize_multiplier(static_cast<double>(real));
+  p.multiplier = quantize_multiplier(static_cast<double>(real));
   const ClampRange clamp = activation_range(ctx.options().activation, out);
-  if (in1.dtype == DType::kUInt8) return OperatorPtr(std::make_unique<MulOp<uint8_t>>(ctx, m, clamp));
-  return OperatorPtr(std::make_unique<MulOp<int8_t>>(ctx, m, clamp));
+  p.activation_min = clamp.min;
+  p.activation_max = clamp.max;
+
+  const BroadcastPlan plan = plan_broadcast(in1.shape, in2.shape, out.shape);
+  switch (plan.kind) {
+    case BroadcastKind::kScalarA:
+      return OperatorPtr(std::make_unique<ScalarOperandOp>(ctx, 0, [p](int32_t x, int32_t s) { return reference::mul(p, s, x); }));
+    case BroadcastKind::kScalarB:
+      return OperatorPtr(std::make_unique<ScalarOperandOp>(ctx, 1, [p](int32_t x, int32_t s) { return reference::mul(p, x, s); }));
+    case BroadcastKind::kRepeatB:
+      return OperatorPtr(std::make_unique<BinaryKernelOp>(ctx, make_mul_kernel(ctx.kernel_path(), p, plan.shape),
+                                                          ctx.input_index(0), ctx.input_index(1)));
+    case BroadcastKind::kRepeatA: {
+      // The product is symmetric: swap the operands with their offsets.
+      MulParams swapped = p;
+      std::swap(swapped.a_offset, swapped.b_offset);
+      return OperatorPtr(std::make_unique<BinaryKernelOp>(ctx, make_mul_kernel(ctx.kernel_path(), swapped, plan.shape),
+                                                          ctx.input_index(1), ctx.input_index(0)));
+    }
+    case BroadcastKind::kGeneral: break;
+  }
+  if (p.dtype == DType::kUInt8) return OperatorPtr(std::make_unique<MulBroadcastOp<uint8_t>>(ctx, p));
+  return OperatorPtr(std::make_unique<MulBroadcastOp<int8_t>>(ctx, p));
 }
 
 }  // namespace mnw

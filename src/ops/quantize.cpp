@@ -1,9 +1,7 @@
-// QUANTIZE: float32 -> uint8/int8 (q = round(x / scale) + zero_point, in float
-// as TFLite's optimized kernel), or 8-bit -> 8-bit requantization (a rescale
-// by input_scale / output_scale, tabulated per input value).
-#include <algorithm>
-#include <cmath>
-
+// QUANTIZE: float32 -> uint8/int8 (q = round(x / scale) + zero_point, in
+// float as TFLite's optimized kernel; kernels/reference/quantize.hpp), or
+// 8-bit -> 8-bit requantization (a rescale by input_scale / output_scale,
+// tabulated per input value).
 #include "core/fixed_point.hpp"
 #include "ops/lookup_table.hpp"
 #include "ops/ops.hpp"
@@ -12,33 +10,21 @@
 namespace mnw {
 namespace {
 
-template <typename T>
+// float32 -> 8-bit through the kernel dispatch picks.
 class QuantizeFloatOp final : public Operator {
  public:
   QuantizeFloatOp(const OpContext& ctx)
-      : scale_(ctx.output(0).quantization.scale()),
-        zero_point_(ctx.output(0).quantization.zero_point()),
+      : params_{ctx.output(0).dtype, ctx.output(0).quantization.scale(), ctx.output(0).quantization.zero_point()},
+        kernel_(quantize_kernel(ctx.kernel_path())),
         input_(ctx.input_index(0)),
         output_(ctx.output_index(0)),
         count_(static_cast<size_t>(ctx.output(0).shape.element_count())) {}
 
-  void run(const TensorData& t) override {
-    const float* in = t.get<float>(input_);
-    T* out = t.get<T>(output_);
-    const ClampRange range = dtype_range(std::is_same_v<T, uint8_t> ? DType::kUInt8 : DType::kInt8);
-    for (size_t i = 0; i < count_; ++i) {
-      // Compare as float first so NaN and huge values clamp instead of overflowing the cast.
-      const float scaled = std::round(in[i] / scale_);
-      const float clamped = std::clamp(scaled, static_cast<float>(range.min - zero_point_),
-                                       static_cast<float>(range.max - zero_point_));
-      const int32_t q = (std::isnan(scaled) ? 0 : static_cast<int32_t>(clamped)) + zero_point_;
-      out[i] = static_cast<T>(q);
-    }
-  }
+  void run(const TensorData& t) override { kernel_(params_, t.get<float>(input_), t.get(output_), count_); }
 
  private:
-  float scale_;
-  int32_t zero_point_;
+  QuantizeParams params_;
+  QuantizeKernel kernel_;
   int32_t input_, output_;
   size_t count_;
 };
@@ -52,10 +38,7 @@ Result<OperatorPtr> create_quantize(const OpContext& ctx) {
   MNW_RETURN_IF_ERROR(ctx.expect_dtype(output, {DType::kUInt8, DType::kInt8}));
   MNW_RETURN_IF_ERROR(ctx.expect_per_tensor_quantization(output, "output"));
   MNW_RETURN_IF_ERROR(ctx.expect_output_shape(0, input.shape));
-  if (input.dtype == DType::kFloat32) {
-    if (output.dtype == DType::kUInt8) return OperatorPtr(std::make_unique<QuantizeFloatOp<uint8_t>>(ctx));
-    return OperatorPtr(std::make_unique<QuantizeFloatOp<int8_t>>(ctx));
-  }
+  if (input.dtype == DType::kFloat32) return OperatorPtr(std::make_unique<QuantizeFloatOp>(ctx));
   MNW_RETURN_IF_ERROR(validate_quantized_unary_op(ctx));
   const QuantizedMultiplier m = quantize_multiplier(static_cast<double>(input.quantization.scale()) /
                                                     static_cast<double>(output.quantization.scale()));

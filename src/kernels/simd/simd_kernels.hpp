@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "kernels/conv2d.hpp"
+#include "kernels/elementwise.hpp"
 
 namespace mnw::simd {
 
@@ -14,5 +15,9 @@ extern const char* const kSimdArchName;  // e.g. "avx2", "sse4.1", "wasm-simd128
 
 std::unique_ptr<ConvKernel> make_conv2d_kernel(const ConvDesc& desc);
 std::unique_ptr<ConvKernel> make_depthwise_conv2d_kernel(const ConvDesc& desc);
+std::unique_ptr<BinaryKernel> make_mul_kernel(const MulParams& params, BinaryShape shape);
+std::unique_ptr<BinaryKernel> make_add_sub_kernel(const AddSubParams& params, BinaryShape shape);
+// nullptr without SIMD kernels.
+QuantizeKernel quantize_kernel();
 
 }  // namespace mnw::simd

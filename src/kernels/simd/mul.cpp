@@ -1,0 +1,78 @@
+#include "kernels/simd/mul.hpp"
+
+#include "kernels/reference/mul.hpp"
+#include "kernels/simd/elementwise.hpp"
+#if MNW_SIMD_KERNELS
+
+namespace mnw::simd {
+namespace {
+
+class Mul final : public BinaryKernel {
+ public:
+  Mul(const MulParams& p, BinaryShape shape)
+      : p_(p),
+        shape_(shape),
+        requantizer_(per_tensor_requantizer(p.multiplier, p.output_offset, p.activation_min, p.activation_max)),
+        repeated_b_(shape.rows > 1 ? shape.inner + kBlock : 0) {}
+
+  void run(const void* a, const void* b, void* out) override {
+    with_epilogue(requantizer_, [&]<Epilogue E>() {
+      if (p_.dtype == DType::kUInt8) {
+        run_typed<uint8_t, E>(static_cast<const uint8_t*>(a), static_cast<const uint8_t*>(b), static_cast<uint8_t*>(out));
+      } else {
+        run_typed<int8_t, E>(static_cast<const int8_t*>(a), static_cast<const int8_t*>(b), static_cast<int8_t*>(out));
+      }
+    });
+  }
+  const char* name() const override { return "simd mul"; }
+
+ private:
+  template <class T, Epilogue E>
+  void run_typed(const T* a, const T* b, T* out);
+
+  MulParams p_;
+  BinaryShape shape_;
+  Requantizer requantizer_;
+  AlignedVector<int16_t> repeated_b_;
+};
+
+template <class T, Epilogue E>
+void Mul::run_typed(const T* a, const T* b, T* out) {
+  const RequantView q = requantizer_.view();
+  const OutputClamp<T> clamp(requantizer_);
+  const I16 a_offset(static_cast<int16_t>(p_.a_offset)), b_offset(static_cast<int16_t>(p_.b_offset));
+  const auto block = [&](size_t i, I16 b_lo, I16 b_hi) {
+    const I16 a_lo = load_widened<T>(a + i) + a_offset, a_hi = load_widened<T>(a + i + kLanes16) + a_offset;
+    const I16 lo = requantize_pair<E>(q, widen<0>(a_lo) * widen<0>(b_lo), widen<1>(a_lo) * widen<1>(b_lo), 0);
+    const I16 hi = requantize_pair<E>(q, widen<0>(a_hi) * widen<0>(b_hi), widen<1>(a_hi) * widen<1>(b_hi), 0);
+    clamp(lo, hi).store_unaligned(out + i);
+  };
+  const size_t inner = shape_.inner, count = shape_.rows * inner, full = count - count % kBlock;
+  if (shape_.rows == 1) {
+    for (size_t i = 0; i < full; i += kBlock) {
+      block(i, load_widened<T>(b + i) + b_offset, load_widened<T>(b + i + kLanes16) + b_offset);
+    }
+  } else {
+    for (size_t i = 0; i < repeated_b_.size(); ++i) repeated_b_[i] = static_cast<int16_t>(b[i % inner] + p_.b_offset);
+    const int16_t* repeated = repeated_b_.data();
+    const size_t advance = kBlock % inner;
+    size_t phase = 0;  // i % inner
+    for (size_t i = 0; i < full; i += kBlock) {
+      block(i, I16::load_unaligned(repeated + phase), I16::load_unaligned(repeated + phase + kLanes16));
+      phase += advance;
+      if (phase >= inner) phase -= inner;
+    }
+  }
+  for (size_t i = full; i < count; ++i) out[i] = static_cast<T>(reference::mul(p_, a[i], b[i % inner]));
+}
+
+}  // namespace
+
+std::unique_ptr<BinaryKernel> make_mul(const MulParams& params, BinaryShape shape) {
+  if (shape.inner == 0) return nullptr;
+  return std::make_unique<Mul>(params, shape);
+}
+
+}  // namespace mnw::simd
+
+#endif

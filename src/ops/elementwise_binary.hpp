@@ -1,0 +1,55 @@
+// The operators MUL, ADD and SUB share once their broadcast is planned
+// (plan_broadcast in ops/broadcast.hpp): a kernel from kernels/dispatch over
+// rows of a repeated operand, or a byte table when one operand has a single
+// element.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "graph/operator.hpp"
+#include "kernels/dispatch.hpp"
+
+namespace mnw {
+
+// Runs a BinaryKernel on inputs `a` and `b` (the kernel's operands, which
+// the op may have swapped) into output 0.
+class BinaryKernelOp final : public Operator {
+ public:
+  BinaryKernelOp(const OpContext& ctx, std::unique_ptr<BinaryKernel> kernel, int32_t a, int32_t b)
+      : kernel_(std::move(kernel)), a_(a), b_(b), out_(ctx.output_index(0)) {}
+  void run(const TensorData& t) override { kernel_->run(t.get(a_), t.get(b_), t.get(out_)); }
+
+ private:
+  std::unique_ptr<BinaryKernel> kernel_;
+  int32_t a_, b_, out_;
+};
+
+// With one operand of a single element the output is a function of the
+// other operand's byte: a 256-entry table, exact by construction. It is
+// built at load when that element is a constant, otherwise at the first run
+// and again only when the element changes (256 evaluations).
+class ScalarOperandOp final : public Operator {
+ public:
+  // f(x, s): the output value for the other operand's value x and the single
+  // element's value s (both as int32 in their type's range).
+  using Function = std::function<int32_t(int32_t x, int32_t s)>;
+  // scalar_input: 0 or 1, which input has the single element.
+  ScalarOperandOp(const OpContext& ctx, size_t scalar_input, Function f);
+  void run(const TensorData& t) override;
+
+ private:
+  void build_table(uint8_t scalar_byte);
+
+  Function f_;
+  bool signed_;
+  int tabulated_for_ = -1;  // the single element's byte the table is for, or -1
+  std::array<uint8_t, 256> table_{};
+  ByteMapKernel map_;
+  int32_t input_, scalar_, output_;
+  size_t count_;
+};
+
+}  // namespace mnw
