@@ -4,7 +4,8 @@
 #   native -> build/native  (the CLI build/native/mobilenet and the tests)
 #   wasm   -> build/wasm    (the tests as build/wasm/mnw_tests.js for Node, the
 #             CLI as build/wasm/mobilenet.js) and wasm/dist (the npm package's
-#             SIMD module and, from build/wasm-scalar, its scalar fallback)
+#             SIMD module and, from build/wasm-scalar and build/wasm-threads,
+#             its scalar and SIMD+threads variants)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -32,13 +33,14 @@ fi
 if [ "$what" = wasm ] || [ "$what" = all ]; then
   configure build/wasm emcmake
   cmake --build build/wasm -j2
-  # The package's scalar fallback: only the browser module, without SIMD.
+  # The package's other variants, only the browser module: the scalar
+  # fallback, and SIMD with threads (for cross-origin-isolated pages).
   configure build/wasm-scalar emcmake -DMNW_WASM_SIMD=OFF
   cmake --build build/wasm-scalar -j2 --target mobilenet_module
+  configure build/wasm-threads emcmake -DMNW_WASM_THREADS=ON
+  cmake --build build/wasm-threads -j2 --target mobilenet_module
   mkdir -p wasm/dist
-  for variant in simd scalar; do
-    dir=build/wasm; [ "$variant" = scalar ] && dir=build/wasm-scalar
-    cp "$dir/wasm/mobilenet-core.mjs" "wasm/dist/mobilenet-core-$variant.mjs"
-    cp "$dir/wasm/mobilenet-core.wasm" "wasm/dist/mobilenet-core-$variant.wasm"
-  done
+  cp build/wasm/wasm/mobilenet-core-simd.{mjs,wasm} wasm/dist/
+  cp build/wasm-scalar/wasm/mobilenet-core-scalar.{mjs,wasm} wasm/dist/
+  cp build/wasm-threads/wasm/mobilenet-core-simd-threads.{mjs,wasm,worker.js} wasm/dist/
 fi

@@ -13,10 +13,14 @@
 #include "api/classifier.hpp"
 #include "api/json_output.hpp"
 #include "model/metadata.hpp"
+#include "parallel/thread_pool.hpp"
 
 namespace {
 
 std::string g_last_error;
+// The module's threads, shared by every session: a WebAssembly module has a
+// fixed set of Web Workers, and JavaScript calls one session at a time.
+std::shared_ptr<mnw::ThreadPool> g_thread_pool;
 
 struct Session {
   std::unique_ptr<mnw::Classifier> classifier;
@@ -38,12 +42,22 @@ EMSCRIPTEN_KEEPALIVE const char* mnw_last_error() { return g_last_error.c_str();
 // The kernels this build runs by default: "wasm-simd128" or "reference".
 EMSCRIPTEN_KEEPALIVE const char* mnw_kernels() { return mnw::kernel_path_name(mnw::default_kernel_path()); }
 
+// Sets how many threads the sessions created from now on share, the calling
+// one included, and returns how many it got: 1 in a build without threads,
+// fewer than asked when the module's workers are taken (by sessions created
+// with an earlier setting, until they are destroyed).
+EMSCRIPTEN_KEEPALIVE int mnw_set_threads(int threads) {
+  g_thread_pool = threads > 1 ? std::make_shared<mnw::ThreadPool>(threads) : nullptr;
+  return g_thread_pool ? g_thread_pool->threads() : 1;
+}
+
 // model: the .tflite bytes; labels: a labels text file (may be null/empty);
 // force_reference: 1 runs the scalar reference kernels; crop_fraction: 0 for the default.
 EMSCRIPTEN_KEEPALIVE Session* mnw_create(const uint8_t* model, size_t model_size, const char* labels, size_t labels_size,
                                          int force_reference, double crop_fraction) {
   mnw::ClassifierOptions options;
   if (force_reference) options.interpreter.kernel_path = mnw::KernelPath::kReference;
+  options.interpreter.thread_pool = g_thread_pool;
   if (crop_fraction > 0.0) {
     if (crop_fraction > 1.0) {
       fail(mnw::invalid_argument("the crop fraction must be in (0, 1]"));

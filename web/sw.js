@@ -24,6 +24,9 @@ const SHELL = [
   '/wasm/dist/mobilenet-core-simd.wasm',
   '/wasm/dist/mobilenet-core-scalar.mjs',
   '/wasm/dist/mobilenet-core-scalar.wasm',
+  '/wasm/dist/mobilenet-core-simd-threads.mjs',
+  '/wasm/dist/mobilenet-core-simd-threads.wasm',
+  '/wasm/dist/mobilenet-core-simd-threads.worker.js',
 ];
 
 self.addEventListener('install', (event) => {

@@ -1,6 +1,7 @@
 // The package in Debian's Chromium (Playwright): tests/js/fixtures/browser.html
-// classifies on the main thread and through loadInWorker(), with the SIMD and
-// the scalar build, and must agree with Node. Served from 127.0.0.1 with COOP/
+// classifies on the main thread and through loadInWorker(), with the SIMD
+// build (threaded and on one thread) and the scalar build, and must agree
+// with Node. Served from 127.0.0.1 with COOP/
 // COEP, once plainly and once under a strict Content-Security-Policy.
 import assert from 'node:assert/strict';
 import { createReadStream, existsSync } from 'node:fs';
@@ -101,8 +102,16 @@ describe('in Chromium', { skip: !hasShared && `${SHARED} (models and images) is 
   function checkReport(report) {
     assert.equal(report.error, undefined);
     assert.equal(report.crossOriginIsolated, true);
+    // The page is cross-origin isolated: threads by default, up to 4.
+    const threads = Math.min(report.hardwareConcurrency, 4);
     for (const [run, outcome] of Object.entries(report.runs)) {
-      assert.deepEqual(outcome.info, { simd: !/Scalar/.test(run), kernels: /Scalar/.test(run) ? 'reference' : 'wasm', classes: 1001 }, run);
+      const scalar = /Scalar/.test(run);
+      assert.deepEqual(outcome.info, {
+        simd: !scalar,
+        threads: scalar || /OneThread/.test(run) ? 1 : threads,
+        kernels: scalar ? 'reference' : 'wasm',
+        classes: 1001,
+      }, run);
       for (const name of IMAGES) assertSameTop(outcome.results[name], expected[name], `${run} ${name}`);
       assertSameTop(outcome.blob, expected['cat.bmp'], `${run} Blob`);
       // A BMP has no colour profile: the browser's pixels are the engine's.
@@ -113,11 +122,11 @@ describe('in Chromium', { skip: !hasShared && `${SHARED} (models and images) is 
       assert.deepEqual(outcome.afterDispose, { type: 'Error', message: 'This model has been disposed' }, run);
     }
     // The first load downloads the model; the others take it from the Cache API.
-    assert.deepEqual(Object.values(report.runs).map((outcome) => outcome.cachedLoad), [false, true, true, true]);
+    assert.deepEqual(Object.values(report.runs).map((outcome) => outcome.cachedLoad), [false, true, true, true, true]);
     assertError(report.badModel, /^Could not load the model: not a TFLite model/, 'loadInWorker() of bad bytes');
   }
 
-  test('main thread and worker, SIMD and scalar, equal Node', async () => {
+  test('main thread and worker, SIMD (threaded and not) and scalar, equal Node', async () => {
     const { report, problems } = await openPage(null);
     checkReport(report);
     assert.deepEqual(problems, []);

@@ -36,7 +36,7 @@ for (const { name, path, labels } of cases) {
 console.log(JSON.stringify({ exports: [typeof load, typeof loadInWorker, MODELS.length], results }));
 `;
 
-test('npm pack holds exactly the JS, the .d.ts, both wasm builds and the registry', async () => {
+test('npm pack holds exactly the JS, the .d.ts, the three wasm builds and the registry', async () => {
   requireDist();
   const { stdout } = await npm(['pack', '--dry-run', '--json'], ROOT);
   const [{ files }] = JSON.parse(stdout);

@@ -12,8 +12,11 @@ export const SHARED = resolve(process.env.MNW_SHARED_DIR ?? join(ROOT, '../share
 export const hasShared = existsSync(join(SHARED, 'models')) && existsSync(join(SHARED, 'images'));
 const CLI = join(ROOT, 'build/native/mobilenet');
 
-export const DIST_FILES = ['simd', 'scalar'].flatMap((variant) =>
-  ['mjs', 'wasm'].map((ext) => `wasm/dist/mobilenet-core-${variant}.${ext}`));
+export const DIST_FILES = [
+  ...['simd', 'scalar', 'simd-threads'].flatMap((variant) =>
+    ['mjs', 'wasm'].map((ext) => `wasm/dist/mobilenet-core-${variant}.${ext}`)),
+  'wasm/dist/mobilenet-core-simd-threads.worker.js',
+];
 
 /** Throws (failing the test) when the wasm build is missing. */
 export function requireDist() {

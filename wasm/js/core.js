@@ -1,5 +1,7 @@
 // Loads the engine's WebAssembly module: the SIMD build where the runtime
-// validates a tiny SIMD module, the scalar build otherwise (or when asked).
+// validates a tiny SIMD module, the scalar build otherwise (or when asked),
+// and the SIMD build with threads (Web Workers sharing its memory) where the
+// page is cross-origin isolated.
 // The .wasm files sit in ../dist next to this file and are found with
 // `new URL(..., import.meta.url)`, which bundlers (Vite, webpack) understand
 // and which also works from a CDN; `wasmUrl` or `wasmBinary` override that.
@@ -19,20 +21,57 @@ export function simdSupported() {
   }
 }
 
+/**
+ * True where the threaded build can run: a cross-origin-isolated page or
+ * worker (served with COOP: same-origin and COEP: require-corp), which has
+ * SharedArrayBuffer. Node runs one thread.
+ */
+export function threadsSupported() {
+  return !isNode && globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function' &&
+    simdSupported();
+}
+
+// More threads than this gain little on MobileNet layers (and each is a
+// Web Worker with its own stack).
+const MAX_THREADS = 4;
+
 export const isNode = typeof process === 'object' && typeof process.versions?.node === 'string' &&
   typeof window === 'undefined' && typeof importScripts === 'undefined';
 
+// Literal specifiers so bundlers can see and ship every variant.
 async function importGlue(variant) {
-  // Literal specifiers so bundlers can see and ship both variants.
-  return variant === 'simd'
-    ? (await import('../dist/mobilenet-core-simd.mjs')).default
-    : (await import('../dist/mobilenet-core-scalar.mjs')).default;
+  switch (variant) {
+    case 'simd-threads': return (await import('../dist/mobilenet-core-simd-threads.mjs')).default;
+    case 'simd': return (await import('../dist/mobilenet-core-simd.mjs')).default;
+    default: return (await import('../dist/mobilenet-core-scalar.mjs')).default;
+  }
 }
 
 function defaultWasmUrl(variant) {
-  return variant === 'simd'
-    ? new URL('../dist/mobilenet-core-simd.wasm', import.meta.url)
-    : new URL('../dist/mobilenet-core-scalar.wasm', import.meta.url);
+  switch (variant) {
+    case 'simd-threads': return new URL('../dist/mobilenet-core-simd-threads.wasm', import.meta.url);
+    case 'simd': return new URL('../dist/mobilenet-core-simd.wasm', import.meta.url);
+    default: return new URL('../dist/mobilenet-core-scalar.wasm', import.meta.url);
+  }
+}
+
+// The threaded build's pthread workers run this script (next to the glue).
+const THREADS_WORKER_URL = new URL('../dist/mobilenet-core-simd-threads.worker.js', import.meta.url);
+
+// options.threads: 'auto' (default: up to MAX_THREADS where threadsSupported())
+// or a number; more than one needs threadsSupported().
+export function resolveThreads(options = {}) {
+  const threads = options.threads ?? 'auto';
+  if (threads === 'auto') {
+    const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
+    return threadsSupported() && options.simd !== false ? Math.max(1, Math.min(cores, MAX_THREADS)) : 1;
+  }
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be 'auto' or a positive integer, got ${threads}`);
+  if (threads > 1 && (!threadsSupported() || options.simd === false)) {
+    throw new Error('Threads need WebAssembly SIMD and a cross-origin-isolated page (COOP: same-origin, ' +
+      'COEP: require-corp); load with { threads: 1 } or { threads: "auto" }.');
+  }
+  return Math.min(threads, MAX_THREADS);
 }
 
 // An override is a URL (absolute, or relative to the page) or, in Node, also
@@ -61,28 +100,37 @@ async function readWasmInNode(url) {
   }
 }
 
-// options.simd: 'auto' (default), true or false. options.wasmUrl: where the
-// chosen variant's .wasm is. options.wasmBinary: its bytes (skips fetching).
+// options.simd: 'auto' (default), true or false. options.threads: see
+// resolveThreads. options.wasmUrl: where the chosen variant's .wasm is.
+// options.wasmBinary: its bytes (skips fetching).
 export async function loadCore(options = {}) {
   if (typeof WebAssembly !== 'object') {
     throw new Error('This JavaScript engine has no WebAssembly support; mobilenet-wasm needs it.');
   }
   const simd = options.simd ?? 'auto';
-  const variant = (simd === 'auto' ? simdSupported() : Boolean(simd)) ? 'simd' : 'scalar';
+  const threads = resolveThreads(options);
+  let variant = (simd === 'auto' ? simdSupported() : Boolean(simd)) ? 'simd' : 'scalar';
   if (variant === 'simd' && !simdSupported()) {
     throw new Error('WebAssembly SIMD is not supported here; load with { simd: "auto" } or { simd: false }.');
   }
+  if (threads > 1) variant = 'simd-threads';
   const factory = await importGlue(variant);
   const url = options.wasmUrl ? await overrideUrl(options.wasmUrl) : defaultWasmUrl(variant);
   // Emscripten's web glue fetches the .wasm by URL; Node gets the bytes.
   const wasmBinary = options.wasmBinary ?? (isNode ? await readWasmInNode(url) : undefined);
+  const settings = wasmBinary ? { wasmBinary } : {};
+  settings.locateFile = (file) => (file.endsWith('.worker.js') ? THREADS_WORKER_URL.href : url.href);
+  // Read by the threaded glue: how many pthread workers to start with it.
+  settings.mnwWorkers = threads - 1;
   let module;
   try {
-    module = await factory(wasmBinary ? { wasmBinary } : { locateFile: () => url.href });
+    module = await factory(settings);
   } catch (error) {
     throw new Error(`Could not start the mobilenet-wasm engine (${variant}) from ${url.href}: ${error?.message ?? error}`);
   }
-  return new Core(module, variant);
+  const core = new Core(module, variant);
+  core.threads = module._mnw_set_threads(threads);
+  return core;
 }
 
 // Thin typed access to the C interface of wasm/bindings.cpp.
@@ -90,6 +138,7 @@ export class Core {
   constructor(module, variant) {
     this.module = module;
     this.variant = variant;
+    this.threads = 1;
     this.decoder = new TextDecoder();
     /** Set when the engine trapped: its memory can no longer be trusted. */
     this.broken = null;
@@ -117,7 +166,8 @@ export class Core {
   string(pointer) {
     const heap = this.heap();
     const end = heap.indexOf(0, pointer);
-    return this.decoder.decode(heap.subarray(pointer, end));
+    // A copy: TextDecoder refuses views of the threaded build's shared memory.
+    return this.decoder.decode(heap.slice(pointer, end));
   }
 
   lastError() {

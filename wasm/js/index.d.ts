@@ -58,6 +58,12 @@ export interface LoadOptions {
   onProgress?: (progress: LoadProgress) => void;
   /** Which engine build: 'auto' (SIMD where supported, the default), true (SIMD, or reject) or false (scalar). */
   simd?: 'auto' | boolean;
+  /**
+   * Threads that share each large layer: 'auto' (the default) takes up to 4 (the device's cores) in a
+   * cross-origin-isolated page or worker (COOP: same-origin, COEP: require-corp), else 1. A number above 1
+   * rejects where threads cannot run. Models loaded with the same settings share one set of threads.
+   */
+  threads?: 'auto' | number;
   /** Where the chosen build's .wasm is, if not next to this package (pair it with `simd`). In Node also a path. */
   wasmUrl?: string | Global<'URL'>;
   /** The chosen build's .wasm bytes (skips fetching). */
@@ -85,6 +91,8 @@ export interface ModelInfo {
   title: string | null;
   /** Whether the SIMD build of the engine runs this model. */
   simd: boolean;
+  /** How many threads run this model (1 without cross-origin isolation). */
+  threads: number;
   /** Size of the .tflite file. */
   modelBytes: number;
   inputs: TensorInfo[];
@@ -127,6 +135,8 @@ export declare function load(options: LoadOptions): Promise<MobileNet>;
 
 /** True when this JavaScript engine runs WebAssembly SIMD. */
 export declare function simdSupported(): boolean;
+/** True in a cross-origin-isolated page or worker, where `threads` above 1 can run. */
+export declare function threadsSupported(): boolean;
 
 export interface ModelEntry {
   name: string;

@@ -7,21 +7,22 @@
 //
 // The same code runs on a page, in a worker and in Node 20+. index.d.ts
 // documents every option and member.
-import { loadCore, simdSupported } from './core.js';
+import { loadCore, resolveThreads, simdSupported, threadsSupported } from './core.js';
 import { browserDecode, toEngineInput } from './inputs.js';
 import { resolveLabels, resolveModel } from './models.js';
 
-export { simdSupported };
+export { simdSupported, threadsSupported };
 export { loadInWorker, WorkerMobileNet } from './worker-client.js';
 export { MODELS, DEFAULT_MODEL, findModel } from '../../models/registry.js';
 
 const TYPED_ARRAYS = { uint8: Uint8Array, int8: Int8Array, float32: Float32Array, int32: Int32Array };
 const DISPOSED = 'This model has been disposed';
 
-// Engines are shared per (simd, wasmUrl): one WebAssembly instance holds many models.
+// Engines are shared per (simd, threads, wasmUrl): one WebAssembly instance
+// holds many models.
 const cores = new Map();
 function sharedCore(options) {
-  const key = `${options.simd ?? 'auto'}|${options.wasmUrl ?? ''}`;
+  const key = `${options.simd ?? 'auto'}|${resolveThreads(options)}|${options.wasmUrl ?? ''}`;
   if (!cores.has(key)) {
     const pending = loadCore(options).then((core) => {
       core.onBroken = () => cores.delete(key);
@@ -68,7 +69,8 @@ export class MobileNet {
     this.info = Object.freeze({
       name: entry?.name ?? null,
       title: entry?.title ?? null,
-      simd: core.variant === 'simd',
+      simd: core.variant !== 'scalar',
+      threads: core.threads,
       modelBytes: modelBytes.byteLength,
       ...info,
     });
