@@ -178,7 +178,8 @@ function setModelStatus(status, text, progress) {
 }
 
 function describeEngine(info) {
-  return info.simd ? 'WebAssembly SIMD' : 'WebAssembly (scalar)';
+  const engine = info.simd ? 'WebAssembly SIMD' : 'WebAssembly (scalar)';
+  return info.threads > 1 ? `${engine}, ${info.threads} threads` : engine;
 }
 
 // This server has the model when a HEAD request finds it. Without a network we
