@@ -50,6 +50,26 @@ TEST_CASE("simd depthwise_conv_2d: every padding edge, odd and even sizes", "[ke
   }
 }
 
+// 3x3 and 5x5 at stride 1 and 2 run a row's inner pixels as windows: rows
+// long and short, channels that do not fill the last vector, both epilogues.
+TEST_CASE("simd depthwise_conv_2d: windows along rows of every length", "[kernels]") {
+  uint64_t seed = 300;
+  for (const DType t : {kU8, kI8}) {
+    for (const int k : {3, 5}) {
+      for (const int s : {1, 2}) {
+        for (const int w : {1, 2, 6, 7, 19, 20}) {
+          for (const int c : {5, 8, 24, 40}) {
+            dw().in(k + 1, w, c).kernel(k, k).stride(s).dtype(t).per_channel(c != 8).seed(++seed).test();
+          }
+          dw().batch(2).in(w, w, 16).kernel(k, k).stride(s).dtype(t).seed(++seed).test();
+          if (w >= k) dw().in(k + 2, w, 12).kernel(k, k).stride(s).dtype(t).pad(k - 1, k - 1).seed(++seed).test();
+          if (w >= k) dw().in(k, w, 33).kernel(k, k).stride(s).dtype(t).valid().seed(++seed).test();
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("simd depthwise_conv_2d: other kernels, dilation, batch", "[kernels]") {
   dw().in(6, 7, 9).kernel(1, 1).seed(1).test();
   dw().in(6, 7, 9).kernel(2, 2).stride(2).valid().seed(2).test();

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "kernels/simd/requantize.hpp"
@@ -114,6 +115,99 @@ void requantize_pixels(const int32_t* acc, size_t pixels, size_t channels, const
   }
 }
 
+// Calls f(std::integral_constant<int, i>) for i in [0, N): the window's
+// loops unrolled, so that its state lives in registers.
+template <class F, int... I>
+MNW_SIMD_INLINE void unroll(F&& f, std::integer_sequence<int, I...>) {
+  (f(std::integral_constant<int, I>{}), ...);
+}
+template <int N, class F>
+MNW_SIMD_INLINE void unroll(F&& f) {
+  unroll(f, std::make_integer_sequence<int, N>{});
+}
+
+// The K x K window at stride S (1 or 2, no dilation): which taps pair up.
+// Rows 2k and 2k+1 pair vertically, column by column, so a zipped column
+// serves every pixel whose window covers it; the last row pairs
+// horizontally, columns (0, 1), (2, 3)..., and its last tap goes with a
+// zero weight into the pair that a neighbouring pixel also uses: columns
+// (K-2, K-1) at stride 1, (K-1, K) at stride 2 (one column past the window).
+template <int K, int S>
+struct Window {
+  static constexpr int kVertical = (K - 1) / 2;         // pairs of rows
+  static constexpr int kSingle = S == 1 ? K - 2 : K - 1;  // the last tap's pair
+  static constexpr int kColumns = S == 1 ? K : K + 1;     // read per pixel
+};
+
+// One channel group (kGroup channels from the row pointers' c) of `pixels`
+// output pixels along a row, each with its whole window inside `rows` (the
+// K input rows, at the first pixel's first column). The group's weights
+// stay put while the pixels go by; per pixel only the new columns are
+// loaded and zipped, the rest shift along; the accumulators go straight to
+// the requantization. noinline: see accumulate_pixels.
+template <int K, int S, Epilogue E, class T>
+__attribute__((noinline)) void window_pixels(const T* const* rows, size_t pixels, size_t channels,
+                                             const int16_t* weights, const int32_t* bias, const RequantView& q,
+                                             size_t c, const OutputClamp<T>& clamp, T* out, size_t count) {
+  using W = Window<K, S>;
+  struct Zipped {
+    I16 lo, hi;
+  };
+  const auto zip = [](I16 a, I16 b) { return Zipped{xsimd::zip_lo(a, b), xsimd::zip_hi(a, b)}; };
+  const T* r[K];
+  for (int k = 0; k < K; ++k) r[k] = rows[k];
+  const auto load = [&](int k, int column) { return load_widened(r[k] + static_cast<ptrdiff_t>(column * channels)); };
+  // Columns relative to the pixel's first: vertical pairs, and the last
+  // row's horizontal pairs (pair[j] = columns j and j + 1).
+  Zipped vertical[W::kVertical][K];
+  Zipped pair[W::kColumns - 1];
+  const auto load_vertical = [&](int column) {
+    unroll<W::kVertical>([&](auto v) { vertical[v][column] = zip(load(2 * v, column), load(2 * v + 1, column)); });
+  };
+  unroll<K>([&](auto j) { load_vertical(j); });
+  I16 last = load(K - 1, 0);
+  unroll<W::kColumns - 1>([&](auto j) {
+    const I16 next = load(K - 1, j + 1);
+    pair[j] = zip(last, next);
+    last = next;
+  });
+  const I32 bias_lo = I32::load_aligned(bias + c), bias_hi = I32::load_aligned(bias + c + kLanes);
+  for (size_t p = 0;;) {
+    I32 lo = bias_lo, hi = bias_hi;
+    const int16_t* w = weights;
+    const auto add = [&](const Zipped& x) {
+      lo += dot_i16(x.lo, I16::load_aligned(w));
+      hi += dot_i16(x.hi, I16::load_aligned(w + kLanes16));
+      w += 2 * kLanes16;
+    };
+    unroll<W::kVertical>([&](auto v) { unroll<K>([&](auto j) { add(vertical[v][j]); }); });
+    unroll<(K - 1) / 2>([&](auto m) { add(pair[2 * m]); });
+    add(pair[W::kSingle]);
+    const auto bytes = clamp(requantize_pair<E>(q, lo, hi, c), I16(0));
+    if (count == kGroup) {
+      store_half<0>(out, bytes);
+    } else {
+      alignas(Arch::alignment()) T tail[kBlock];
+      bytes.store_aligned(tail);
+      std::memcpy(out, tail, count * sizeof(T));
+    }
+    if (++p == pixels) break;
+    out += channels;
+    // Shift the columns by S and load the new ones.
+    for (int k = 0; k < K; ++k) r[k] += S * channels;
+    unroll<K - S>([&](auto j) { unroll<W::kVertical>([&](auto v) { vertical[v][j] = vertical[v][j + S]; }); });
+    unroll<S>([&](auto j) { load_vertical(K - S + j); });
+    unroll<W::kColumns - 1 - S>([&](auto j) { pair[j] = pair[j + S]; });
+    if constexpr (S == 1) {
+      const I16 next = load(K - 1, K - 1);
+      pair[K - 2] = zip(last, next);
+      last = next;
+    } else {
+      pair[K - 1] = zip(load(K - 1, K - 1), load(K - 1, K));
+    }
+  }
+}
+
 class DepthwiseConv2D final : public ConvKernel {
  public:
   explicit DepthwiseConv2D(const ConvDesc& d);
@@ -138,12 +232,23 @@ class DepthwiseConv2D final : public ConvKernel {
   }
   template <class T, Epilogue E>
   void run_typed(const T* input, T* output, size_t first_row, size_t end_row, Scratch scratch) const;
+  template <class T>
+  using WindowFunction = void (*)(const T* const*, size_t, size_t, const int16_t*, const int32_t*,
+                                  const RequantView&, size_t, const OutputClamp<T>&, T*, size_t);
+  template <class T, Epilogue E>
+  WindowFunction<T> window_function() const;
 
   ConvGeometry g_;
   DType dtype_;
   size_t channels_, padded_channels_, pairs_, chunk_pixels_;
-  std::vector<unsigned char> zero_point_row_;  // padded_channels_ input zero points
+  // 3x3 and 5x5 at stride 1 or 2 without dilation take window_pixels
+  // inside the input; window_k_ is 0 otherwise.
+  int window_k_ = 0, window_s_ = 0;
+  // Input zero points: a pixel's padded_channels_ for the tap lists, or a
+  // whole input row (plus a group's over-read) for window_pixels.
+  std::vector<unsigned char> zero_point_row_;
   AlignedVector<int16_t> weights_;             // [group][tap pair][2 vectors]
+  AlignedVector<int16_t> window_weights_;      // the same, pairs in Window's order
   AlignedVector<int32_t> bias_;                // zero point folded in
   std::vector<ptrdiff_t> offsets_;             // of the taps from the top-left one, in elements
   Requantizer requantizer_;
@@ -177,15 +282,41 @@ DepthwiseConv2D::DepthwiseConv2D(const ConvDesc& d)
     }
   }
   if (taps % 2 != 0) offsets_.push_back(offsets_.back());
+  const int k = g_.kernel_h, s = g_.stride_h;
+  if ((k == 3 || k == 5) && g_.kernel_w == k && (s == 1 || s == 2) && g_.stride_w == s && g_.dilation_h == 1 &&
+      g_.dilation_w == 1) {
+    window_k_ = k;
+    window_s_ = s;
+    window_weights_.assign(weights_.size(), 0);
+    zero_point_row_.resize(std::max(padded_channels_, static_cast<size_t>(g_.in_w) * channels_ + kGroup),
+                           static_cast<unsigned char>(d.input_zero_point));
+  }
   for (size_t c = 0; c < channels_; ++c) {
     // Group, then tap pair, then which of the two vectors, then lane pair.
-    int16_t* dst = weights_.data() + c / kGroup * pairs_ * 2 * kLanes16 + c % kGroup / kLanes * kLanes16 +
-                   c % kLanes * 2;
+    const size_t lane = c / kGroup * pairs_ * 2 * kLanes16 + c % kGroup / kLanes * kLanes16 + c % kLanes * 2;
     uint32_t sum = 0;
     for (size_t t = 0; t < taps; ++t) {
       const int16_t w = d.filter[t * channels_ + c];
-      dst[t / 2 * 2 * kLanes16 + t % 2] = w;
+      weights_[lane + t / 2 * 2 * kLanes16 + t % 2] = w;
       sum += static_cast<uint32_t>(w);
+    }
+    if (window_k_ != 0) {
+      // Window's pairs: vertical ones, the last row's, its last tap.
+      const auto w = [&](int ky, int kx) { return d.filter[static_cast<size_t>(ky * k + kx) * channels_ + c]; };
+      const auto put = [&](size_t pair, int16_t first, int16_t second) {
+        window_weights_[lane + pair * 2 * kLanes16] = first;
+        window_weights_[lane + pair * 2 * kLanes16 + 1] = second;
+      };
+      size_t pair = 0;
+      for (int ky = 0; ky + 1 < k; ky += 2) {
+        for (int kx = 0; kx < k; ++kx) put(pair++, w(ky, kx), w(ky + 1, kx));
+      }
+      for (int kx = 0; kx + 1 < k; kx += 2) put(pair++, w(k - 1, kx), w(k - 1, kx + 1));
+      if (s == 1) {
+        put(pair, 0, w(k - 1, k - 1));
+      } else {
+        put(pair, w(k - 1, k - 1), 0);
+      }
     }
     bias_[c] = static_cast<int32_t>(static_cast<uint32_t>(d.bias[c]) -
                                     static_cast<uint32_t>(d.input_zero_point) * sum);
@@ -219,6 +350,13 @@ void DepthwiseConv2D::run_typed(const T* input, T* output, size_t first_row, siz
   const int inside_end = last_left < 0 ? inside_begin
                                        : std::max(inside_begin, std::min(g.out_w, last_left / g.stride_w + 1));
   const bool needs_bounce = bounce_pixels_ > 0;
+  // Output columns [inside_begin, window_end) take window_pixels, where
+  // stride 2 also reads one column past the window.
+  const WindowFunction<T> window = window_function<T, E>();
+  const int window_columns = window_k_ + (window_s_ == 2);
+  const int window_left = g.in_w - window_columns + g.pad_left;
+  const int window_end =
+      window_left < 0 ? inside_begin : std::max(inside_begin, std::min(g.out_w, window_left / g.stride_w + 1));
 
   for (size_t row = first_row; row < end_row; ++row) {
     const int b = static_cast<int>(row / static_cast<size_t>(g.out_h));
@@ -269,13 +407,44 @@ void DepthwiseConv2D::run_typed(const T* input, T* output, size_t first_row, siz
     // input (those are read through the bounce copy).
     const bool rows_inside = iy0 >= 0 && iy0 + span_h < g.in_h &&
                              !(needs_bounce && image + static_cast<size_t>(iy0 + span_h + 1) * in_row > bounce_from);
-    if (rows_inside && inside_begin < inside_end) {
+    // window_pixels reads rows above and below the input from the zero-point row.
+    const int rows_end = std::min(iy0 + span_h + 1, g.in_h);
+    if (window && inside_begin < window_end &&
+        !(needs_bounce && image + static_cast<size_t>(rows_end) * in_row > bounce_from)) {
+      const ptrdiff_t column = static_cast<ptrdiff_t>(inside_begin * g.stride_w - g.pad_left) * c_count;
+      const T* rows[5];
+      for (int k = 0; k < window_k_; ++k) {
+        const int iy = iy0 + k;
+        rows[k] = iy >= 0 && iy < g.in_h ? image + static_cast<size_t>(iy) * in_row + column : zero_point_row;
+      }
+      run_columns(0, inside_begin, false);
+      const auto pixels = static_cast<size_t>(window_end - inside_begin);
+      T* out = out_row + static_cast<size_t>(inside_begin) * c_count;
+      for (size_t c = 0; c < c_count; c += kGroup) {
+        const T* group_rows[5];
+        for (int k = 0; k < window_k_; ++k) group_rows[k] = rows[k] + c;
+        window(group_rows, pixels, c_count, window_weights_.data() + c / kGroup * pairs_ * 2 * kLanes16,
+               bias_.data(), q, c, clamp, out + c, std::min(kGroup, c_count - c));
+      }
+      run_columns(window_end, g.out_w, false);
+    } else if (rows_inside && inside_begin < inside_end) {
       run_columns(0, inside_begin, false);
       run_columns(inside_begin, inside_end, true);
       run_columns(inside_end, g.out_w, false);
     } else {
       run_columns(0, g.out_w, false);
     }
+  }
+}
+
+template <class T, Epilogue E>
+auto DepthwiseConv2D::window_function() const -> WindowFunction<T> {
+  switch (window_k_ * 10 + window_s_) {
+    case 31: return window_pixels<3, 1, E, T>;
+    case 32: return window_pixels<3, 2, E, T>;
+    case 51: return window_pixels<5, 1, E, T>;
+    case 52: return window_pixels<5, 2, E, T>;
+    default: return nullptr;
   }
 }
 

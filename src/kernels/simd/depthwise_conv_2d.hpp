@@ -15,6 +15,15 @@
 // tap addresses are the pixel's plus fixed offsets; at the edges, a list of
 // pointers per pixel with the zero-point row for the padding.
 //
+// 3x3 and 5x5 at stride 1 or 2 (every MobileNet depthwise layer) take
+// another loop order where the whole window is inside the input columns:
+// one channel group at a time along the row, with the taps paired
+// vertically (rows 0-1, 2-3) so that a zipped input column serves every
+// pixel that covers it: per pixel only the new columns are loaded and
+// zipped. The accumulators go from registers to the requantization. Rows
+// above and below the input read a row of zero points; the columns at the
+// edges take the tap lists.
+//
 // A channel count that is not a multiple of 8 makes the last group read past
 // a pixel's channels: harmless inside the tensor (zero weights), but past its
 // end the last few input pixels are read from a padded copy.
