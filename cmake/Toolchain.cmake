@@ -88,8 +88,9 @@ function(mnw_node_executable target)
     # Pass the process environment through to getenv() (e.g. MNW_SHARED_DIR).
     "--pre-js=${CMAKE_SOURCE_DIR}/cmake/node-env.pre.js")
   if(MNW_WASM_THREADS)
-    # Workers for `bench --threads` (up to 4 threads) under Node.
-    target_link_options(${target} PRIVATE -sPTHREAD_POOL_SIZE=3)
+    # Three workers start with the program (up to 4 threads); a fourth is
+    # refused rather than started later, which would deadlock (see wasm/).
+    target_link_options(${target} PRIVATE -sPTHREAD_POOL_SIZE=3 -sPTHREAD_POOL_SIZE_STRICT=2)
   endif()
   set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS
                "${CMAKE_SOURCE_DIR}/cmake/node-env.pre.js")

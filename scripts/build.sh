@@ -3,9 +3,10 @@
 # Installs dependencies if needed, then configures and builds
 #   native -> build/native  (the CLI build/native/mobilenet and the tests)
 #   wasm   -> build/wasm    (the tests as build/wasm/mnw_tests.js for Node, the
-#             CLI as build/wasm/mobilenet.js) and wasm/dist (the npm package's
-#             SIMD module and, from build/wasm-scalar and build/wasm-threads,
-#             its scalar and SIMD+threads variants)
+#             CLI as build/wasm/mobilenet.js), build/wasm-threads (the same
+#             with pthreads) and wasm/dist (the npm package's SIMD module and,
+#             from build/wasm-scalar and build/wasm-threads, its scalar and
+#             SIMD+threads variants)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -33,12 +34,13 @@ fi
 if [ "$what" = wasm ] || [ "$what" = all ]; then
   configure build/wasm emcmake
   cmake --build build/wasm -j2
-  # The package's other variants, only the browser module: the scalar
-  # fallback, and SIMD with threads (for cross-origin-isolated pages).
+  # The package's other variants: the scalar fallback (only the browser
+  # module), and SIMD with threads for cross-origin-isolated pages (with its
+  # tests and CLI: the thread pool runs as Emscripten pthreads under Node).
   configure build/wasm-scalar emcmake -DMNW_WASM_SIMD=OFF
   cmake --build build/wasm-scalar -j2 --target mobilenet_module
   configure build/wasm-threads emcmake -DMNW_WASM_THREADS=ON
-  cmake --build build/wasm-threads -j2 --target mobilenet_module
+  cmake --build build/wasm-threads -j2
   mkdir -p wasm/dist
   cp build/wasm/wasm/mobilenet-core-simd.{mjs,wasm} wasm/dist/
   cp build/wasm-scalar/wasm/mobilenet-core-scalar.{mjs,wasm} wasm/dist/

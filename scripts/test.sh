@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Usage: scripts/test.sh [native|wasm|all]   (default: all)
-# Builds, then runs the same test suite natively and under Node (wasm).
+# Builds, then runs the same test suite natively and under Node (wasm, and
+# wasm with threads).
 # Runs both even if the first fails; exits non-zero if either failed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -9,8 +10,8 @@ what="${1:-all}"
 bash scripts/build.sh "$what"
 
 failed=()
-for target in native wasm; do
-  if [ "$what" = "$target" ] || [ "$what" = all ]; then
+for target in native wasm wasm-threads; do
+  if [ "$what" = "${target%-threads}" ] || [ "$what" = all ]; then
     echo "== tests: $target =="
     ctest --test-dir "build/$target" --output-on-failure -j2 || failed+=("$target")
   fi

@@ -1,5 +1,6 @@
 #include <catch_amalgamated.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <vector>
 
@@ -37,6 +38,10 @@ TEST_CASE("a thread pool covers every unit exactly once, one range per thread at
     CAPTURE(threads, pool.threads());
 #if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
     REQUIRE(pool.threads() == 1);
+#elif defined(__EMSCRIPTEN__)
+    // The program starts with three workers; a pool asking for more gets
+    // fewer threads instead of waiting for workers that cannot start.
+    REQUIRE(pool.threads() == std::min(threads, 4));
 #else
     REQUIRE(pool.threads() == threads);
 #endif
