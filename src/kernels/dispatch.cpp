@@ -2,6 +2,7 @@
 
 #include "kernels/reference/add_sub.hpp"
 #include "kernels/reference/byte_map.hpp"
+#include "kernels/reference/channel_sums.hpp"
 #include "kernels/reference/conv_2d.hpp"
 #include "kernels/reference/depthwise_conv_2d.hpp"
 #include "kernels/reference/mul.hpp"
@@ -118,5 +119,12 @@ QuantizeKernel quantize_kernel(KernelPath path) {
 }
 
 ByteMapKernel byte_map_kernel(KernelPath) { return reference::byte_map; }
+
+ChannelSumsKernel channel_sums_kernel(KernelPath path) {
+  if (path == KernelPath::kSimd) {
+    if (ChannelSumsKernel k = simd::channel_sums_kernel()) return k;
+  }
+  return reference::channel_sums;
+}
 
 }  // namespace mnw

@@ -7,6 +7,7 @@
 
 #include <memory>
 
+#include "kernels/channel_sums.hpp"
 #include "kernels/conv2d.hpp"
 #include "kernels/elementwise.hpp"
 
@@ -25,5 +26,6 @@ std::unique_ptr<BinaryKernel> make_mul_kernel(KernelPath path, const MulParams& 
 std::unique_ptr<BinaryKernel> make_add_sub_kernel(KernelPath path, const AddSubParams& params, BinaryShape shape);
 QuantizeKernel quantize_kernel(KernelPath path);
 ByteMapKernel byte_map_kernel(KernelPath path);
+ChannelSumsKernel channel_sums_kernel(KernelPath path);
 
 }  // namespace mnw

@@ -19,8 +19,14 @@ struct PoolGeometry {
 template <typename T>
 class AveragePoolOp final : public Operator {
  public:
-  AveragePoolOp(const PoolGeometry& g, ClampRange clamp, int32_t input, int32_t output)
-      : g_(g), clamp_(clamp), input_(input), output_(output), sums_(static_cast<size_t>(g.channels)) {}
+  AveragePoolOp(const OpContext& ctx, const PoolGeometry& g, ClampRange clamp)
+      : g_(g),
+        clamp_(clamp),
+        dtype_(ctx.input(0).dtype),
+        channel_sums_(channel_sums_kernel(ctx.kernel_path())),
+        input_(ctx.input_index(0)),
+        output_(ctx.output_index(0)),
+        sums_(static_cast<size_t>(g.channels)) {}
 
   void run(const TensorData& t) override {
     const T* in = t.get<T>(input_);
@@ -33,11 +39,10 @@ class AveragePoolOp final : public Operator {
           const int x0 = std::max(ox * g_.stride_w - g_.pad_left, 0);
           const int x1 = std::min(ox * g_.stride_w - g_.pad_left + g_.filter_w, g_.in_w);
           std::fill(sums_.begin(), sums_.end(), 0);
+          // The window's part of each input row is contiguous.
           for (int y = y0; y < y1; ++y) {
-            for (int x = x0; x < x1; ++x) {
-              const T* px = in + ((static_cast<size_t>(b) * g_.in_h + y) * g_.in_w + x) * g_.channels;
-              for (int c = 0; c < g_.channels; ++c) sums_[static_cast<size_t>(c)] += px[c];
-            }
+            const T* row = in + ((static_cast<size_t>(b) * g_.in_h + y) * g_.in_w + x0) * g_.channels;
+            channel_sums_(dtype_, row, static_cast<size_t>(x1 - x0), static_cast<size_t>(g_.channels), sums_.data());
           }
           const int32_t count = (y1 - y0) * (x1 - x0);
           T* o = out + ((static_cast<size_t>(b) * g_.out_h + oy) * g_.out_w + ox) * g_.channels;
@@ -54,6 +59,8 @@ class AveragePoolOp final : public Operator {
  private:
   PoolGeometry g_;
   ClampRange clamp_;
+  DType dtype_;
+  ChannelSumsKernel channel_sums_;
   int32_t input_, output_;
   std::vector<int32_t> sums_;  // per-channel window sums, sized once
 };
@@ -94,9 +101,9 @@ Result<OperatorPtr> create_average_pool_2d(const OpContext& ctx) {
   MNW_RETURN_IF_ERROR(ctx.expect_output_shape(0, Shape{g.batch, g.out_h, g.out_w, g.channels}));
   const ClampRange clamp = activation_range(o.activation, output);
   if (input.dtype == DType::kUInt8) {
-    return OperatorPtr(std::make_unique<AveragePoolOp<uint8_t>>(g, clamp, ctx.input_index(0), ctx.output_index(0)));
+    return OperatorPtr(std::make_unique<AveragePoolOp<uint8_t>>(ctx, g, clamp));
   }
-  return OperatorPtr(std::make_unique<AveragePoolOp<int8_t>>(g, clamp, ctx.input_index(0), ctx.output_index(0)));
+  return OperatorPtr(std::make_unique<AveragePoolOp<int8_t>>(ctx, g, clamp));
 }
 
 }  // namespace mnw

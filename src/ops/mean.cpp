@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "core/fixed_point.hpp"
@@ -16,6 +17,8 @@ namespace {
 
 template <typename T>
 class SpatialMeanOp final : public Operator {
+  static constexpr DType kDType = std::is_same_v<T, uint8_t> ? DType::kUInt8 : DType::kInt8;
+
  public:
   SpatialMeanOp(const OpContext& ctx, QuantizedMultiplier m, int32_t bias)
       : multiplier_(m),
@@ -23,6 +26,7 @@ class SpatialMeanOp final : public Operator {
         batch_(ctx.input(0).shape[0]),
         pixels_(ctx.input(0).shape[1] * ctx.input(0).shape[2]),
         channels_(ctx.input(0).shape[3]),
+        channel_sums_(channel_sums_kernel(ctx.kernel_path())),
         input_(ctx.input_index(0)),
         output_(ctx.output_index(0)),
         sums_(static_cast<size_t>(channels_)) {}
@@ -30,12 +34,11 @@ class SpatialMeanOp final : public Operator {
   void run(const TensorData& t) override {
     const T* in = t.get<T>(input_);
     T* out = t.get<T>(output_);
-    const ClampRange range = dtype_range(std::is_same_v<T, uint8_t> ? DType::kUInt8 : DType::kInt8);
+    const ClampRange range = dtype_range(kDType);
     for (int b = 0; b < batch_; ++b) {
       std::fill(sums_.begin(), sums_.end(), 0);
-      for (int p = 0; p < pixels_; ++p, in += channels_) {
-        for (int c = 0; c < channels_; ++c) sums_[static_cast<size_t>(c)] += in[c];
-      }
+      channel_sums_(kDType, in, static_cast<size_t>(pixels_), static_cast<size_t>(channels_), sums_.data());
+      in += static_cast<size_t>(pixels_) * channels_;
       for (int c = 0; c < channels_; ++c) {
         const int32_t scaled = multiply_by_quantized_multiplier(sums_[static_cast<size_t>(c)], multiplier_);
         out[c] = static_cast<T>(add_and_clamp(scaled, bias_, range));
@@ -48,6 +51,7 @@ class SpatialMeanOp final : public Operator {
   QuantizedMultiplier multiplier_;
   int32_t bias_;
   int batch_, pixels_, channels_;
+  ChannelSumsKernel channel_sums_;
   int32_t input_, output_;
   std::vector<int32_t> sums_;
 };

@@ -1,6 +1,7 @@
 #include "kernels/simd/simd_kernels.hpp"
 
 #include "kernels/simd/add_sub.hpp"
+#include "kernels/simd/channel_sums.hpp"
 #include "kernels/simd/conv_2d.hpp"
 #include "kernels/simd/depthwise_conv_2d.hpp"
 #include "kernels/simd/mul.hpp"
@@ -19,6 +20,7 @@ std::unique_ptr<ConvKernel> make_depthwise_conv2d_kernel(const ConvDesc&) { retu
 std::unique_ptr<BinaryKernel> make_mul_kernel(const MulParams&, BinaryShape) { return nullptr; }
 std::unique_ptr<BinaryKernel> make_add_sub_kernel(const AddSubParams&, BinaryShape) { return nullptr; }
 QuantizeKernel quantize_kernel() { return nullptr; }
+ChannelSumsKernel channel_sums_kernel() { return nullptr; }
 #else
 const bool kHasSimd = true;
 const char* const kSimdArchName = Arch::name();
@@ -31,6 +33,7 @@ std::unique_ptr<BinaryKernel> make_add_sub_kernel(const AddSubParams& params, Bi
   return make_add_sub(params, shape);
 }
 QuantizeKernel quantize_kernel() { return quantize; }
+ChannelSumsKernel channel_sums_kernel() { return channel_sums; }
 #endif
 
 }  // namespace mnw::simd

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "kernels/channel_sums.hpp"
 #include "kernels/conv2d.hpp"
 #include "kernels/elementwise.hpp"
 
@@ -19,5 +20,6 @@ std::unique_ptr<BinaryKernel> make_mul_kernel(const MulParams& params, BinarySha
 std::unique_ptr<BinaryKernel> make_add_sub_kernel(const AddSubParams& params, BinaryShape shape);
 // nullptr without SIMD kernels.
 QuantizeKernel quantize_kernel();
+ChannelSumsKernel channel_sums_kernel();
 
 }  // namespace mnw::simd
