@@ -48,6 +48,18 @@ TEST_CASE("simd conv_2d: fully connected, batch rows", "[kernels]") {
   ConvTester().batch(3).in(4, 3, 16).out_c(24).seed(9).test();
 }
 
+TEST_CASE("simd conv_2d: one output pixel (byte weights), depths and channel tails", "[kernels]") {
+  uint64_t seed = 100;
+  for (const DType t : {kU8, kI8}) {
+    for (const int in_c : {1, 2, 7, 16, 33, 240, 1024}) {
+      for (const int out_c : {1, 5, 8, 9, 16, 17, 120, 1001}) {
+        ConvTester().in(1, 1, in_c).out_c(out_c).dtype(t).seed(++seed).test();
+        ConvTester().in(1, 1, in_c).out_c(out_c).dtype(t).per_channel(false).seed(++seed).test();
+      }
+    }
+  }
+}
+
 TEST_CASE("simd conv_2d: stem 3x3 stride 2, every padding edge", "[kernels]") {
   uint64_t seed = 0;
   for (const DType t : {kU8, kI8}) {

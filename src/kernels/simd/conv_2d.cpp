@@ -313,30 +313,152 @@ void Conv2D::run_typed(const T* input, T* output, size_t first_row, size_t end_r
 
 void Conv2D::run_units(const void* input, void* output, size_t begin, size_t end, int thread) const {
   const size_t first = begin * kTileRows, last = std::min(end * kTileRows, rows_);
-  const Scratch mine = scratch(thread);
-  const auto dispatch = [&](auto* in, auto* out) {
-    using T = std::remove_const_t<std::remove_pointer_t<decltype(in)>>;
-    switch (requantizer_.epilogue()) {
-      case Epilogue::kDoubleRounding: return run_typed<T, Epilogue::kDoubleRounding>(in, out, first, last, mine);
-      case Epilogue::kSingleRounding: return run_typed<T, Epilogue::kSingleRounding>(in, out, first, last, mine);
-      case Epilogue::kDoubleRoundingPerTensor: return run_typed<T, Epilogue::kDoubleRoundingPerTensor>(in, out, first, last, mine);
-      case Epilogue::kSingleRoundingPerTensor: return run_typed<T, Epilogue::kSingleRoundingPerTensor>(in, out, first, last, mine);
-      case Epilogue::kDoubleRoundingPreShifted: return run_typed<T, Epilogue::kDoubleRoundingPreShifted>(in, out, first, last, mine);
-      case Epilogue::kSingleRoundingPreShifted: return run_typed<T, Epilogue::kSingleRoundingPreShifted>(in, out, first, last, mine);
-      case Epilogue::kScalar: return run_typed<T, Epilogue::kScalar>(in, out, first, last, mine);
+  with_epilogue(dtype_, requantizer_.epilogue(), input, output, [&](auto* in, auto* out, auto epilogue) {
+    using T = std::remove_pointer_t<decltype(out)>;
+    run_typed<T, decltype(epilogue)::value>(in, out, first, last, scratch(thread));
+  });
+}
+
+// One output pixel's accumulators for kTiles weight tiles: every k-pair of
+// the tiles times the broadcast input pair, 2 * kTiles vectors in
+// registers. A function of its own, like accumulate().
+template <size_t kTiles>
+__attribute__((noinline)) void accumulate_pixel(const int16_t* x, size_t pairs, const uint8_t* w, size_t tile_stride,
+                                                I32 (&acc)[kTiles][2]) {
+  I32 sum[kTiles][2];
+  for (size_t t = 0; t < kTiles; ++t) {
+    sum[t][0] = acc[t][0];
+    sum[t][1] = acc[t][1];
+  }
+  for (const int16_t* end = x + 2 * pairs; x != end; x += 2, w += 2 * kLanes16) {
+    int32_t both;
+    std::memcpy(&both, x, sizeof both);
+    const I16 pair = xsimd::bitwise_cast<int16_t>(I32(both));
+    for (size_t t = 0; t < kTiles; ++t) {
+      sum[t][0] += dot_i16(pair, load_widened(w + t * tile_stride));
+      sum[t][1] += dot_i16(pair, load_widened(w + t * tile_stride + kLanes16));
+    }
+  }
+  for (size_t t = 0; t < kTiles; ++t) {
+    acc[t][0] = sum[t][0];
+    acc[t][1] = sum[t][1];
+  }
+}
+
+// One output pixel (a FULLY_CONNECTED row, a 1x1 convolution of a 1x1 map:
+// logits, squeeze-and-excitation) is a matrix-vector product that reads
+// every weight once per run, so memory traffic sets its speed. The weights
+// are kept as bytes, half of int16, and widened as they load: per output
+// channel an offset o = -min(W) brings them into [0, 255] as U = W + o, and
+//   sum_k x_k W_k = sum_k x_k U_k - o * sum_k x_k.
+// Work units are weight tiles: threads split the output channels.
+class Conv2DSingleRow final : public ConvKernel {
+ public:
+  // Whether the kernel takes `d`: one pixel, a depth that keeps the int32
+  // sums of x * U and o * sum(x) exact, weights spanning at most 255 per
+  // channel (true of any 8-bit model).
+  static bool handles(const ConvDesc& d);
+
+  explicit Conv2DSingleRow(const ConvDesc& d);
+  size_t work_units() const override { return tiles_; }
+  void run_units(const void* input, void* output, size_t begin, size_t end, int thread) const override;
+  const char* name() const override { return "simd conv_2d single row"; }
+
+ private:
+  template <class T, Epilogue E>
+  void run_typed(const T* input, T* output, size_t begin, size_t end, int16_t* x) const;
+
+  DType dtype_;
+  size_t k_, pairs_, tiles_, out_c_;
+  AlignedVector<uint8_t> weights_;  // U: [tile][k pair][2 vectors], as Conv2D's
+  AlignedVector<int32_t> bias_;     // input zero point folded in, as Conv2D's
+  AlignedVector<int32_t> offsets_;  // o per output channel
+  Requantizer requantizer_;
+  // Per thread: the input widened to int16 pairs, a zero filler pair last.
+  mutable AlignedVector<int16_t> x_;
+};
+
+bool Conv2DSingleRow::handles(const ConvDesc& d) {
+  const ConvGeometry& g = d.geometry;
+  const bool single_pixel = g.batch == 1 && g.out_h == 1 && g.out_w == 1 && g.in_h == 1 && g.in_w == 1 &&
+                            g.kernel_h == 1 && g.kernel_w == 1;
+  if (!single_pixel || g.in_c > 8192) return false;
+  for (size_t oc = 0; oc < static_cast<size_t>(g.out_c); ++oc) {
+    const auto [lo, hi] = std::minmax_element(d.filter.begin() + oc * g.in_c, d.filter.begin() + (oc + 1) * g.in_c);
+    if (*hi - *lo > 255) return false;
+  }
+  return true;
+}
+
+Conv2DSingleRow::Conv2DSingleRow(const ConvDesc& d)
+    : dtype_(d.dtype),
+      k_(static_cast<size_t>(d.geometry.in_c)),
+      pairs_((k_ + 1) / 2),
+      tiles_(round_up(static_cast<size_t>(d.geometry.out_c), kTileChannels) / kTileChannels),
+      out_c_(static_cast<size_t>(d.geometry.out_c)),
+      weights_(tiles_ * pairs_ * 2 * kTileChannels, 0),
+      bias_(tiles_ * kTileChannels, 0),
+      offsets_(tiles_ * kTileChannels, 0),
+      requantizer_(d, tiles_ * kTileChannels),
+      x_(static_cast<size_t>(d.threads) * 2 * pairs_, 0) {
+  for (size_t oc = 0; oc < out_c_; ++oc) {
+    const int16_t* src = d.filter.data() + oc * k_;
+    const int32_t offset = -*std::min_element(src, src + k_);
+    uint8_t* dst = weights_.data() + (oc / kTileChannels) * pairs_ * 2 * kTileChannels +
+                   (oc % kTileChannels / kLanes) * kLanes16 + oc % kLanes * 2;
+    uint32_t sum = 0;
+    for (size_t k = 0; k < k_; ++k) {
+      dst[k / 2 * 2 * kLanes16 + k % 2] = static_cast<uint8_t>(src[k] + offset);
+      sum += static_cast<uint32_t>(src[k]);
+    }
+    offsets_[oc] = offset;
+    bias_[oc] = static_cast<int32_t>(static_cast<uint32_t>(d.bias[oc]) - static_cast<uint32_t>(d.input_zero_point) * sum);
+  }
+}
+
+template <class T, Epilogue E>
+void Conv2DSingleRow::run_typed(const T* input, T* output, size_t begin, size_t end, int16_t* x) const {
+  const RequantView q = requantizer_.view();
+  const OutputClamp<T> clamp(requantizer_);
+  int32_t input_sum = 0;
+  for (size_t k = 0; k < k_; ++k) input_sum += x[k] = input[k];
+  const I32 sum(input_sum);
+  const size_t tile_stride = pairs_ * 2 * kTileChannels;
+  // Two tiles at a time share each broadcast; an odd last one alone.
+  const auto tiles = [&]<size_t kTiles>(size_t first) {
+    I32 acc[kTiles][2];
+    for (size_t t = 0; t < kTiles; ++t) {
+      const size_t oc = (first + t) * kTileChannels;
+      for (size_t v = 0; v < 2; ++v) {
+        acc[t][v] = I32::load_aligned(bias_.data() + oc + v * kLanes) -
+                    I32::load_aligned(offsets_.data() + oc + v * kLanes) * sum;
+      }
+    }
+    accumulate_pixel<kTiles>(x, pairs_, weights_.data() + first * tile_stride, tile_stride, acc);
+    for (size_t t = 0; t < kTiles; ++t) {
+      const size_t oc = (first + t) * kTileChannels;
+      const I16 row = requantize_pair<E>(q, acc[t][0], acc[t][1], oc);
+      store_row<0>(output + oc, clamp(row, row), std::min(kTileChannels, out_c_ - oc));
     }
   };
-  if (dtype_ == DType::kUInt8) {
-    dispatch(static_cast<const uint8_t*>(input), static_cast<uint8_t*>(output));
-  } else {
-    dispatch(static_cast<const int8_t*>(input), static_cast<int8_t*>(output));
-  }
+  size_t t = begin;
+  for (; t + 2 <= end; t += 2) tiles.template operator()<2>(t);
+  if (t < end) tiles.template operator()<1>(t);
+}
+
+void Conv2DSingleRow::run_units(const void* input, void* output, size_t begin, size_t end, int thread) const {
+  int16_t* x = x_.data() + static_cast<size_t>(thread) * 2 * pairs_;
+  with_epilogue(dtype_, requantizer_.epilogue(), input, output, [&](auto* in, auto* out, auto epilogue) {
+    using T = std::remove_pointer_t<decltype(out)>;
+    run_typed<T, decltype(epilogue)::value>(in, out, begin, end, x);
+  });
 }
 
 }  // namespace
 
 std::unique_ptr<ConvKernel> make_conv_2d(const ConvDesc& desc) {
   if (desc.dtype != DType::kUInt8 && desc.dtype != DType::kInt8) return nullptr;
+  if (Conv2DSingleRow::handles(desc)) return std::make_unique<Conv2DSingleRow>(desc);
   return std::make_unique<Conv2D>(desc);
 }
 

@@ -31,6 +31,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
 #include "core/fixed_point.hpp"
 #include "kernels/conv2d.hpp"
@@ -204,6 +205,27 @@ class OutputClamp {
   Bytes min_, max_;
   bool active_;
 };
+
+// Calls f(in, out, epilogue) with the tensors cast to uint8_t or int8_t per
+// `dtype` and the epilogue as a std::integral_constant: the one switch from a
+// kernel's runtime configuration to its compiled variants.
+template <class F>
+void with_epilogue(DType dtype, Epilogue epilogue, const void* input, void* output, F&& f) {
+  const auto typed = [&](auto* in, auto* out) {
+    using E = Epilogue;
+    switch (epilogue) {
+      case E::kDoubleRounding: return f(in, out, std::integral_constant<E, E::kDoubleRounding>{});
+      case E::kSingleRounding: return f(in, out, std::integral_constant<E, E::kSingleRounding>{});
+      case E::kDoubleRoundingPerTensor: return f(in, out, std::integral_constant<E, E::kDoubleRoundingPerTensor>{});
+      case E::kSingleRoundingPerTensor: return f(in, out, std::integral_constant<E, E::kSingleRoundingPerTensor>{});
+      case E::kDoubleRoundingPreShifted: return f(in, out, std::integral_constant<E, E::kDoubleRoundingPreShifted>{});
+      case E::kSingleRoundingPreShifted: return f(in, out, std::integral_constant<E, E::kSingleRoundingPreShifted>{});
+      case E::kScalar: return f(in, out, std::integral_constant<E, E::kScalar>{});
+    }
+  };
+  if (dtype == DType::kUInt8) return typed(static_cast<const uint8_t*>(input), static_cast<uint8_t*>(output));
+  typed(static_cast<const int8_t*>(input), static_cast<int8_t*>(output));
+}
 
 }  // namespace mnw::simd
 
