@@ -4,41 +4,10 @@
 
 #include "core/fixed_point.hpp"
 #include "kernels/reference/add_sub.hpp"
-#include "ops/broadcast.hpp"
 #include "ops/elementwise_binary.hpp"
 #include "ops/quantized_params.hpp"
 
 namespace mnw {
-namespace {
-
-// Broadcasts the kernels do not cover, element by element.
-template <typename T>
-class AddSubBroadcastOp final : public Operator {
- public:
-  AddSubBroadcastOp(const OpContext& ctx, const AddSubParams& p)
-      : tables_(p),
-        broadcast_(ctx.input(0).shape, ctx.input(1).shape, ctx.output(0).shape),
-        a_(ctx.input_index(0)),
-        b_(ctx.input_index(1)),
-        out_(ctx.output_index(0)) {}
-
-  void run(const TensorData& t) override {
-    const T* a = t.get<T>(a_);
-    const T* b = t.get<T>(b_);
-    T* out = t.get<T>(out_);
-    broadcast_.for_each_run([&](int64_t ai, int64_t bi, int64_t oi, int64_t count, int64_t a_step, int64_t b_step) {
-      for (int64_t i = 0; i < count; ++i) out[oi + i] = tables_(a[ai + i * a_step], b[bi + i * b_step]);
-    });
-  }
-
- private:
-  reference::AddSubTables<T> tables_;
-  Broadcast broadcast_;
-  int32_t a_, b_, out_;
-};
-
-}  // namespace
-
 Result<OperatorPtr> create_add_sub(const OpContext& ctx, AddSubKind kind) {
   MNW_RETURN_IF_ERROR(validate_quantized_binary_op(ctx));
   const TensorInfo& in1 = ctx.input(0);
@@ -83,8 +52,8 @@ Result<OperatorPtr> create_add_sub(const OpContext& ctx, AddSubKind kind) {
       }
     case BroadcastKind::kGeneral: break;
   }
-  if (p.dtype == DType::kUInt8) return OperatorPtr(std::make_unique<AddSubBroadcastOp<uint8_t>>(ctx, p));
-  return OperatorPtr(std::make_unique<AddSubBroadcastOp<int8_t>>(ctx, p));
+  if (p.dtype == DType::kUInt8) return make_broadcast_binary_op<uint8_t>(ctx, reference::AddSubTables<uint8_t>(p));
+  return make_broadcast_binary_op<int8_t>(ctx, reference::AddSubTables<int8_t>(p));
 }
 
 }  // namespace mnw

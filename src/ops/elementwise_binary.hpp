@@ -1,7 +1,7 @@
 // The operators MUL, ADD and SUB share once their broadcast is planned
 // (plan_broadcast in ops/broadcast.hpp): a kernel from kernels/dispatch over
-// rows of a repeated operand, or a byte table when one operand has a single
-// element.
+// rows of a repeated operand, a byte table when one operand has a single
+// element, or element by element for any other broadcast.
 #pragma once
 
 #include <array>
@@ -11,6 +11,7 @@
 
 #include "graph/operator.hpp"
 #include "kernels/dispatch.hpp"
+#include "ops/broadcast.hpp"
 
 namespace mnw {
 
@@ -51,5 +52,37 @@ class ScalarOperandOp final : public Operator {
   int32_t input_, scalar_, output_;
   size_t count_;
 };
+
+// Broadcasts the kernels do not cover, element by element: out = f(a, b)
+// with f(T, T) -> T.
+template <typename T, typename F>
+class BroadcastBinaryOp final : public Operator {
+ public:
+  BroadcastBinaryOp(const OpContext& ctx, F f)
+      : f_(std::move(f)),
+        broadcast_(ctx.input(0).shape, ctx.input(1).shape, ctx.output(0).shape),
+        a_(ctx.input_index(0)),
+        b_(ctx.input_index(1)),
+        out_(ctx.output_index(0)) {}
+
+  void run(const TensorData& t) override {
+    const T* a = t.get<T>(a_);
+    const T* b = t.get<T>(b_);
+    T* out = t.get<T>(out_);
+    broadcast_.for_each_run([&](int64_t ai, int64_t bi, int64_t oi, int64_t count, int64_t a_step, int64_t b_step) {
+      for (int64_t i = 0; i < count; ++i) out[oi + i] = f_(a[ai + i * a_step], b[bi + i * b_step]);
+    });
+  }
+
+ private:
+  F f_;
+  Broadcast broadcast_;
+  int32_t a_, b_, out_;
+};
+
+template <typename T, typename F>
+OperatorPtr make_broadcast_binary_op(const OpContext& ctx, F f) {
+  return std::make_unique<BroadcastBinaryOp<T, F>>(ctx, std::move(f));
+}
 
 }  // namespace mnw

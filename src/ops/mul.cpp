@@ -3,42 +3,11 @@
 // input scaling by a single element in TF2 models).
 #include "core/fixed_point.hpp"
 #include "kernels/reference/mul.hpp"
-#include "ops/broadcast.hpp"
 #include "ops/elementwise_binary.hpp"
 #include "ops/ops.hpp"
 #include "ops/quantized_params.hpp"
 
 namespace mnw {
-namespace {
-
-// Broadcasts the kernels do not cover, element by element.
-template <typename T>
-class MulBroadcastOp final : public Operator {
- public:
-  MulBroadcastOp(const OpContext& ctx, const MulParams& p)
-      : p_(p),
-        broadcast_(ctx.input(0).shape, ctx.input(1).shape, ctx.output(0).shape),
-        a_(ctx.input_index(0)),
-        b_(ctx.input_index(1)),
-        out_(ctx.output_index(0)) {}
-
-  void run(const TensorData& t) override {
-    const T* a = t.get<T>(a_);
-    const T* b = t.get<T>(b_);
-    T* out = t.get<T>(out_);
-    broadcast_.for_each_run([&](int64_t ai, int64_t bi, int64_t oi, int64_t count, int64_t a_step, int64_t b_step) {
-      for (int64_t i = 0; i < count; ++i) out[oi + i] = static_cast<T>(reference::mul(p_, a[ai + i * a_step], b[bi + i * b_step]));
-    });
-  }
-
- private:
-  MulParams p_;
-  Broadcast broadcast_;
-  int32_t a_, b_, out_;
-};
-
-}  // namespace
-
 Result<OperatorPtr> create_mul(const OpContext& ctx) {
   MNW_RETURN_IF_ERROR(validate_quantized_binary_op(ctx));
   const TensorInfo& in1 = ctx.input(0);
@@ -74,8 +43,9 @@ Result<OperatorPtr> create_mul(const OpContext& ctx) {
     }
     case BroadcastKind::kGeneral: break;
   }
-  if (p.dtype == DType::kUInt8) return OperatorPtr(std::make_unique<MulBroadcastOp<uint8_t>>(ctx, p));
-  return OperatorPtr(std::make_unique<MulBroadcastOp<int8_t>>(ctx, p));
+  const auto mul = [p](auto x, auto y) { return static_cast<decltype(x)>(reference::mul(p, x, y)); };
+  if (p.dtype == DType::kUInt8) return make_broadcast_binary_op<uint8_t>(ctx, mul);
+  return make_broadcast_binary_op<int8_t>(ctx, mul);
 }
 
 }  // namespace mnw
