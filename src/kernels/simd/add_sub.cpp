@@ -40,7 +40,7 @@ class AddSub final : public BinaryKernel {
         requantizer_(per_tensor_requantizer(p.output_multiplier, p.output_offset, p.activation_min, p.activation_max)) {}
 
   void run(const void* a, const void* b, void* out) override {
-    with_epilogue(requantizer_, [&]<Epilogue E>() {
+    with_double_rounding_epilogue(requantizer_, [&]<Epilogue E>() {
       if (p_.dtype == DType::kUInt8) {
         run_typed<uint8_t, E>(static_cast<const uint8_t*>(a), static_cast<const uint8_t*>(b), static_cast<uint8_t*>(out));
       } else {

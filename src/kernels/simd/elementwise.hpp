@@ -28,7 +28,7 @@ inline Requantizer per_tensor_requantizer(QuantizedMultiplier m, int32_t zero_po
 // Calls f.template operator()<E>() for the requantizer's epilogue E (one of
 // the double-rounding ones: the elementwise ops never round once).
 template <class F>
-void with_epilogue(const Requantizer& r, F&& f) {
+void with_double_rounding_epilogue(const Requantizer& r, F&& f) {
   switch (r.epilogue()) {
     case Epilogue::kDoubleRoundingPerTensor: return f.template operator()<Epilogue::kDoubleRoundingPerTensor>();
     case Epilogue::kDoubleRoundingPreShifted: return f.template operator()<Epilogue::kDoubleRoundingPreShifted>();

@@ -16,7 +16,7 @@ class Mul final : public BinaryKernel {
         repeated_b_(shape.rows > 1 ? shape.inner + kBlock : 0) {}
 
   void run(const void* a, const void* b, void* out) override {
-    with_epilogue(requantizer_, [&]<Epilogue E>() {
+    with_double_rounding_epilogue(requantizer_, [&]<Epilogue E>() {
       if (p_.dtype == DType::kUInt8) {
         run_typed<uint8_t, E>(static_cast<const uint8_t*>(a), static_cast<const uint8_t*>(b), static_cast<uint8_t*>(out));
       } else {
