@@ -139,17 +139,30 @@ struct Window {
   static constexpr int kColumns = S == 1 ? K : K + 1;     // read per pixel
 };
 
-// One channel group (kGroup channels from the row pointers' c) of `pixels`
-// (> 0) output pixels along a row, each with its whole window inside `rows`
-// (the K input rows, at the first pixel's first column). Two pixels per step
-// share the weights' loads and one narrowing (measured: 1.05x in wasm, and
-// stride 2 1.45x natively); per step only the new columns are loaded and
-// zipped, the rest shift along; the accumulators go straight to the
-// requantization. noinline: see accumulate_pixels.
+// Where window_pixels reads and writes: the K input rows of an output row
+// (at column 0 and the group's first channel; the zero-point row above and
+// below the input), and the zero-point pixel for the columns left and right.
+template <class T>
+struct WindowRow {
+  const T* rows[5];
+  const T* zero;
+  int first_column;  // of the first pixel's window; negative in the padding
+  int in_w;
+  size_t pixels, channels;
+  T* out;        // the first pixel's group
+  size_t count;  // channels in the group
+};
+
+// One channel group (kGroup channels from c) of a row of output pixels (at
+// least one). Two pixels per step share the weights' loads and one
+// narrowing (measured: 1.05x in wasm, and stride 2 1.45x natively); per step
+// only the new columns are loaded and zipped, the rest shift along; the
+// accumulators go straight to the requantization. Columns outside the input
+// are read from the zero-point pixel: every column where the window meets
+// the padding, unchecked loads in between. noinline: see accumulate_pixels.
 template <int K, int S, Epilogue E, class T>
-__attribute__((noinline)) void window_pixels(const T* const* rows, size_t pixels, size_t channels,
-                                             const int16_t* weights, const int32_t* bias, const RequantView& q,
-                                             size_t c, const OutputClamp<T>& clamp, T* out, size_t count) {
+__attribute__((noinline)) void window_pixels(const WindowRow<T>& row, const int16_t* weights, const int32_t* bias,
+                                             const RequantView& q, size_t c, const OutputClamp<T>& clamp) {
   using W = Window<K, S>;
   constexpr int kVerticalColumns = K + S;           // of two neighbouring pixels
   constexpr int kPairs = W::kColumns - 1 + S;       // the last row's pairs, by first column
@@ -157,33 +170,46 @@ __attribute__((noinline)) void window_pixels(const T* const* rows, size_t pixels
     I16 lo, hi;
   };
   const auto zip = [](I16 a, I16 b) { return Zipped{xsimd::zip_lo(a, b), xsimd::zip_hi(a, b)}; };
+  const size_t pixels = row.pixels, channels = row.channels, count = row.count;
   const T* r[K];
-  for (int k = 0; k < K; ++k) r[k] = rows[k];
-  const auto load = [&](int k, int column) { return load_widened(r[k] + static_cast<ptrdiff_t>(column * channels)); };
+  for (int k = 0; k < K; ++k) r[k] = row.rows[k];
+  T* out = row.out;
+  // The first column of the current (first of two) pixel's window, and its
+  // offset in elements.
+  int column = row.first_column;
+  ptrdiff_t offset = static_cast<ptrdiff_t>(column) * static_cast<ptrdiff_t>(channels);
+  // Column j of row k; checked (std::bool_constant): it may be outside the input.
+  const auto load = [&](auto checked, int k, int j) {
+    if (checked && static_cast<unsigned>(column + j) >= static_cast<unsigned>(row.in_w)) {
+      return load_widened(row.zero);
+    }
+    return load_widened(r[k] + offset + static_cast<ptrdiff_t>(j * channels));
+  };
   // Columns relative to the first pixel's first: vertical pairs, and the
   // last row's horizontal pairs (pair[j]: columns j and j + 1; at stride 2
   // only even j are used). last: the last row's column kPairs (stride 1).
   Zipped vertical[W::kVertical][kVerticalColumns];
   Zipped pair[kPairs];
   I16 last;
-  const auto load_vertical = [&](int column) {
-    unroll<W::kVertical>([&](auto v) { vertical[v][column] = zip(load(2 * v, column), load(2 * v + 1, column)); });
+  const auto load_vertical = [&](auto checked, int j) {
+    unroll<W::kVertical>([&](auto v) { vertical[v][j] = zip(load(checked, 2 * v, j), load(checked, 2 * v + 1, j)); });
   };
-  const auto load_pair = [&](int j) {
+  const auto load_pair = [&](auto checked, int j) {
     if constexpr (S == 1) {
-      const I16 next = load(K - 1, j + 1);
+      const I16 next = load(checked, K - 1, j + 1);
       pair[j] = zip(last, next);
       last = next;
     } else if (j % 2 == 0) {
-      pair[j] = zip(load(K - 1, j), load(K - 1, j + 1));
+      pair[j] = zip(load(checked, K - 1, j), load(checked, K - 1, j + 1));
     }
   };
+  constexpr std::true_type kChecked;
   // Everything N pixels (1 or 2) read.
   const auto fill = [&](auto n) {
     constexpr int N = decltype(n)::value;
-    unroll<K + (N - 1) * S>([&](auto j) { load_vertical(j); });
-    if constexpr (S == 1) last = load(K - 1, 0);
-    unroll<W::kColumns - 1 + (N - 1) * S>([&](auto j) { load_pair(j); });
+    unroll<K + (N - 1) * S>([&](auto j) { load_vertical(kChecked, j); });
+    if constexpr (S == 1) last = load(kChecked, K - 1, 0);
+    unroll<W::kColumns - 1 + (N - 1) * S>([&](auto j) { load_pair(kChecked, j); });
   };
   const I32 bias_lo = I32::load_aligned(bias + c), bias_hi = I32::load_aligned(bias + c + kLanes);
   // N pixels (1 or 2) from the columns in place, to out.
@@ -223,6 +249,19 @@ __attribute__((noinline)) void window_pixels(const T* const* rows, size_t pixels
   };
   constexpr std::integral_constant<int, 1> kOne;
   constexpr std::integral_constant<int, 2> kTwo;
+  const auto advance = [&](int n) {
+    out += n * channels;
+    column += n * S;
+    offset += static_cast<ptrdiff_t>(n * S * channels);
+  };
+  // Shifts the columns by two pixels and loads the new ones.
+  const auto step = [&](auto checked) {
+    advance(2);
+    unroll<K - S>([&](auto j) { unroll<W::kVertical>([&](auto v) { vertical[v][j] = vertical[v][j + 2 * S]; }); });
+    unroll<2 * S>([&](auto j) { load_vertical(checked, K - S + j); });
+    unroll<kPairs - 2 * S>([&](auto j) { pair[j] = pair[j + 2 * S]; });
+    unroll<2 * S>([&](auto j) { load_pair(checked, kPairs - 2 * S + j); });
+  };
   size_t p = 0;
   if (pixels >= 2) {
     fill(kTwo);
@@ -230,17 +269,16 @@ __attribute__((noinline)) void window_pixels(const T* const* rows, size_t pixels
       compute(kTwo);
       p += 2;
       if (pixels - p < 2) break;
-      out += 2 * channels;
-      // Shift the columns by two pixels and load the new ones.
-      for (int k = 0; k < K; ++k) r[k] += 2 * S * channels;
-      unroll<K - S>([&](auto j) { unroll<W::kVertical>([&](auto v) { vertical[v][j] = vertical[v][j + 2 * S]; }); });
-      unroll<2 * S>([&](auto j) { load_vertical(K - S + j); });
-      unroll<kPairs - 2 * S>([&](auto j) { pair[j] = pair[j + 2 * S]; });
-      unroll<2 * S>([&](auto j) { load_pair(kPairs - 2 * S + j); });
+      // The next two pixels' new columns, column + K + S to column + 3S +
+      // kColumns - 1, inside the input: unchecked loads.
+      if (column + K + S >= 0 && column + 3 * S + W::kColumns - 1 < row.in_w) {
+        step(std::false_type{});
+      } else {
+        step(kChecked);
+      }
     }
     if (p == pixels) return;
-    out += 2 * channels;
-    for (int k = 0; k < K; ++k) r[k] += 2 * S * channels;
+    advance(2);
   }
   // An odd last pixel.
   fill(kOne);
@@ -272,8 +310,8 @@ class DepthwiseConv2D final : public ConvKernel {
   template <class T, Epilogue E>
   void run_typed(const T* input, T* output, size_t first_row, size_t end_row, Scratch scratch) const;
   template <class T>
-  using WindowFunction = void (*)(const T* const*, size_t, size_t, const int16_t*, const int32_t*,
-                                  const RequantView&, size_t, const OutputClamp<T>&, T*, size_t);
+  using WindowFunction = void (*)(const WindowRow<T>&, const int16_t*, const int32_t*, const RequantView&, size_t,
+                                  const OutputClamp<T>&);
   template <class T, Epilogue E>
   WindowFunction<T> window_function() const;
 
@@ -389,13 +427,7 @@ void DepthwiseConv2D::run_typed(const T* input, T* output, size_t first_row, siz
   const int inside_end = last_left < 0 ? inside_begin
                                        : std::max(inside_begin, std::min(g.out_w, last_left / g.stride_w + 1));
   const bool needs_bounce = bounce_pixels_ > 0;
-  // Output columns [inside_begin, window_end) take window_pixels, where
-  // stride 2 also reads one column past the window.
   const WindowFunction<T> window = window_function<T, E>();
-  const int window_columns = window_k_ + (window_s_ == 2);
-  const int window_left = g.in_w - window_columns + g.pad_left;
-  const int window_end =
-      window_left < 0 ? inside_begin : std::max(inside_begin, std::min(g.out_w, window_left / g.stride_w + 1));
 
   for (size_t row = first_row; row < end_row; ++row) {
     const int b = static_cast<int>(row / static_cast<size_t>(g.out_h));
@@ -442,30 +474,25 @@ void DepthwiseConv2D::run_typed(const T* input, T* output, size_t first_row, siz
                              out_row + static_cast<size_t>(ox0) * c_count);
       }
     };
-    // The window needs every row inside, and no pixel near the end of the
+    // TapWindow needs every row inside, and no pixel near the end of the
     // input (those are read through the bounce copy).
     const bool rows_inside = iy0 >= 0 && iy0 + span_h < g.in_h &&
                              !(needs_bounce && image + static_cast<size_t>(iy0 + span_h + 1) * in_row > bounce_from);
-    // window_pixels reads rows above and below the input from the zero-point row.
+    // window_pixels takes the whole row, the rows above and below the input
+    // from the zero-point row, but no pixel near the end of the input either.
     const int rows_end = std::min(iy0 + span_h + 1, g.in_h);
-    if (window && inside_begin < window_end &&
-        !(needs_bounce && image + static_cast<size_t>(rows_end) * in_row > bounce_from)) {
-      const ptrdiff_t column = static_cast<ptrdiff_t>(inside_begin * g.stride_w - g.pad_left) * c_count;
-      const T* rows[5];
-      for (int k = 0; k < window_k_; ++k) {
-        const int iy = iy0 + k;
-        rows[k] = iy >= 0 && iy < g.in_h ? image + static_cast<size_t>(iy) * in_row + column : zero_point_row;
-      }
-      run_columns(0, inside_begin, false);
-      const auto pixels = static_cast<size_t>(window_end - inside_begin);
-      T* out = out_row + static_cast<size_t>(inside_begin) * c_count;
+    if (window && !(needs_bounce && image + static_cast<size_t>(rows_end) * in_row > bounce_from)) {
+      WindowRow<T> w{{}, zero_point_row, -g.pad_left, g.in_w, static_cast<size_t>(g.out_w), c_count, out_row, 0};
       for (size_t c = 0; c < c_count; c += kGroup) {
-        const T* group_rows[5];
-        for (int k = 0; k < window_k_; ++k) group_rows[k] = rows[k] + c;
-        window(group_rows, pixels, c_count, window_weights_.data() + c / kGroup * pairs_ * 2 * kLanes16,
-               bias_.data(), q, c, clamp, out + c, std::min(kGroup, c_count - c));
+        for (int k = 0; k < window_k_; ++k) {
+          const int iy = iy0 + k;
+          w.rows[k] = (iy >= 0 && iy < g.in_h ? image + static_cast<size_t>(iy) * in_row : zero_point_row) + c;
+        }
+        w.zero = zero_point_row + c;
+        w.out = out_row + c;
+        w.count = std::min(kGroup, c_count - c);
+        window(w, window_weights_.data() + c / kGroup * pairs_ * 2 * kLanes16, bias_.data(), q, c, clamp);
       }
-      run_columns(window_end, g.out_w, false);
     } else if (rows_inside && inside_begin < inside_end) {
       run_columns(0, inside_begin, false);
       run_columns(inside_begin, inside_end, true);

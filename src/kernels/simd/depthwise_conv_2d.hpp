@@ -16,13 +16,13 @@
 // pointers per pixel with the zero-point row for the padding.
 //
 // 3x3 and 5x5 at stride 1 or 2 (every MobileNet depthwise layer) take
-// another loop order where the whole window is inside the input columns:
-// one channel group at a time along the row, with the taps paired
-// vertically (rows 0-1, 2-3) so that a zipped input column serves every
-// pixel that covers it: per pixel only the new columns are loaded and
-// zipped. The accumulators go from registers to the requantization. Rows
-// above and below the input read a row of zero points; the columns at the
-// edges take the tap lists.
+// another loop order: one channel group at a time along the output row, two
+// pixels per step, with the taps paired vertically (rows 0-1, 2-3) so that
+// a zipped input column serves every pixel that covers it: per step only
+// the new columns are loaded and zipped. The accumulators go from registers
+// to the requantization. Rows above and below the input read a row of zero
+// points, columns left and right a zero-point pixel (loads that check their
+// column only where the window meets the padding).
 //
 // A channel count that is not a multiple of 8 makes the last group read past
 // a pixel's channels: harmless inside the tensor (zero weights), but past its
