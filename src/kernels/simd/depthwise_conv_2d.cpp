@@ -505,34 +505,29 @@ void DepthwiseConv2D::run_typed(const T* input, T* output, size_t first_row, siz
 
 template <class T, Epilogue E>
 auto DepthwiseConv2D::window_function() const -> WindowFunction<T> {
-  switch (window_k_ * 10 + window_s_) {
-    case 31: return window_pixels<3, 1, E, T>;
-    case 32: return window_pixels<3, 2, E, T>;
-    case 51: return window_pixels<5, 1, E, T>;
-    case 52: return window_pixels<5, 2, E, T>;
-    default: return nullptr;
+  // TFLite's depthwise kernels round twice; the other epilogues (tests,
+  // positive exponents) take the general path rather than a quarter of the
+  // module's code size.
+  constexpr bool kDoubleRounding = E == Epilogue::kDoubleRounding || E == Epilogue::kDoubleRoundingPerTensor ||
+                                   E == Epilogue::kDoubleRoundingPreShifted;
+  if constexpr (!kDoubleRounding) {
+    return nullptr;
+  } else {
+    switch (window_k_ * 10 + window_s_) {
+      case 31: return window_pixels<3, 1, E, T>;
+      case 32: return window_pixels<3, 2, E, T>;
+      case 51: return window_pixels<5, 1, E, T>;
+      case 52: return window_pixels<5, 2, E, T>;
+      default: return nullptr;
+    }
   }
 }
 
 void DepthwiseConv2D::run_units(const void* input, void* output, size_t begin, size_t end, int thread) const {
-  const Scratch mine = scratch(thread);
-  const auto dispatch = [&](auto* in, auto* out) {
-    using T = std::remove_const_t<std::remove_pointer_t<decltype(in)>>;
-    switch (requantizer_.epilogue()) {
-      case Epilogue::kDoubleRounding: return run_typed<T, Epilogue::kDoubleRounding>(in, out, begin, end, mine);
-      case Epilogue::kSingleRounding: return run_typed<T, Epilogue::kSingleRounding>(in, out, begin, end, mine);
-      case Epilogue::kDoubleRoundingPerTensor: return run_typed<T, Epilogue::kDoubleRoundingPerTensor>(in, out, begin, end, mine);
-      case Epilogue::kSingleRoundingPerTensor: return run_typed<T, Epilogue::kSingleRoundingPerTensor>(in, out, begin, end, mine);
-      case Epilogue::kDoubleRoundingPreShifted: return run_typed<T, Epilogue::kDoubleRoundingPreShifted>(in, out, begin, end, mine);
-      case Epilogue::kSingleRoundingPreShifted: return run_typed<T, Epilogue::kSingleRoundingPreShifted>(in, out, begin, end, mine);
-      case Epilogue::kScalar: return run_typed<T, Epilogue::kScalar>(in, out, begin, end, mine);
-    }
-  };
-  if (dtype_ == DType::kUInt8) {
-    dispatch(static_cast<const uint8_t*>(input), static_cast<uint8_t*>(output));
-  } else {
-    dispatch(static_cast<const int8_t*>(input), static_cast<int8_t*>(output));
-  }
+  with_epilogue(dtype_, requantizer_.epilogue(), input, output, [&](auto* in, auto* out, auto epilogue) {
+    using T = std::remove_pointer_t<decltype(out)>;
+    run_typed<T, decltype(epilogue)::value>(in, out, begin, end, scratch(thread));
+  });
 }
 
 }  // namespace
