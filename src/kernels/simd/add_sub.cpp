@@ -40,12 +40,8 @@ class AddSub final : public BinaryKernel {
         requantizer_(per_tensor_requantizer(p.output_multiplier, p.output_offset, p.activation_min, p.activation_max)) {}
 
   void run(const void* a, const void* b, void* out) override {
-    with_double_rounding_epilogue(requantizer_, [&]<Epilogue E>() {
-      if (p_.dtype == DType::kUInt8) {
-        run_typed<uint8_t, E>(static_cast<const uint8_t*>(a), static_cast<const uint8_t*>(b), static_cast<uint8_t*>(out));
-      } else {
-        run_typed<int8_t, E>(static_cast<const int8_t*>(a), static_cast<const int8_t*>(b), static_cast<int8_t*>(out));
-      }
+    with_double_rounding_epilogue(p_.dtype, requantizer_, [&]<class T, Epilogue E>() {
+      run_typed<T, E>(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(out));
     });
   }
   const char* name() const override { return "simd add_sub"; }

@@ -25,16 +25,21 @@ inline Requantizer per_tensor_requantizer(QuantizedMultiplier m, int32_t zero_po
   return Requantizer(d, 2 * kLanes);
 }
 
-// Calls f.template operator()<E>() for the requantizer's epilogue E (one of
-// the double-rounding ones: the elementwise ops never round once).
+// Calls f.template operator()<T, E>() for the element type of `dtype`
+// (uint8_t or int8_t) and the requantizer's epilogue E (one of the
+// double-rounding ones: the elementwise ops never round once).
 template <class F>
-void with_double_rounding_epilogue(const Requantizer& r, F&& f) {
-  switch (r.epilogue()) {
-    case Epilogue::kDoubleRoundingPerTensor: return f.template operator()<Epilogue::kDoubleRoundingPerTensor>();
-    case Epilogue::kDoubleRoundingPreShifted: return f.template operator()<Epilogue::kDoubleRoundingPreShifted>();
-    case Epilogue::kDoubleRounding: return f.template operator()<Epilogue::kDoubleRounding>();
-    default: return f.template operator()<Epilogue::kScalar>();
-  }
+void with_double_rounding_epilogue(DType dtype, const Requantizer& r, F&& f) {
+  const auto typed = [&]<class T>() {
+    switch (r.epilogue()) {
+      case Epilogue::kDoubleRoundingPerTensor: return f.template operator()<T, Epilogue::kDoubleRoundingPerTensor>();
+      case Epilogue::kDoubleRoundingPreShifted: return f.template operator()<T, Epilogue::kDoubleRoundingPreShifted>();
+      case Epilogue::kDoubleRounding: return f.template operator()<T, Epilogue::kDoubleRounding>();
+      default: return f.template operator()<T, Epilogue::kScalar>();
+    }
+  };
+  if (dtype == DType::kUInt8) return typed.template operator()<uint8_t>();
+  typed.template operator()<int8_t>();
 }
 
 }  // namespace mnw::simd

@@ -16,12 +16,8 @@ class Mul final : public BinaryKernel {
         repeated_b_(shape.rows > 1 ? shape.inner + kBlock : 0) {}
 
   void run(const void* a, const void* b, void* out) override {
-    with_double_rounding_epilogue(requantizer_, [&]<Epilogue E>() {
-      if (p_.dtype == DType::kUInt8) {
-        run_typed<uint8_t, E>(static_cast<const uint8_t*>(a), static_cast<const uint8_t*>(b), static_cast<uint8_t*>(out));
-      } else {
-        run_typed<int8_t, E>(static_cast<const int8_t*>(a), static_cast<const int8_t*>(b), static_cast<int8_t*>(out));
-      }
+    with_double_rounding_epilogue(p_.dtype, requantizer_, [&]<class T, Epilogue E>() {
+      run_typed<T, E>(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(out));
     });
   }
   const char* name() const override { return "simd mul"; }
