@@ -1,6 +1,8 @@
 #include "ops/add_sub.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 #include "core/fixed_point.hpp"
 #include "kernels/reference/add_sub.hpp"
@@ -8,6 +10,30 @@
 #include "ops/quantized_params.hpp"
 
 namespace mnw {
+namespace {
+
+struct AddSubOp {
+  using Params = AddSubParams;
+  static int32_t value(const Params& p, int32_t x, int32_t y) { return reference::add_sub(p, x, y); }
+  static std::unique_ptr<BinaryKernel> kernel(KernelPath path, const Params& p, BinaryShape shape) {
+    return make_add_sub_kernel(path, p, shape);
+  }
+  // The sum of the rescaled inputs is symmetric: they swap with their
+  // parameters. A difference is not.
+  static std::optional<Params> swapped(Params p) {
+    if (p.subtract) return std::nullopt;
+    std::swap(p.a_offset, p.b_offset);
+    std::swap(p.a_multiplier, p.b_multiplier);
+    return p;
+  }
+  template <typename T>
+  static reference::AddSubTables<T> elementwise(const Params& p) {
+    return reference::AddSubTables<T>(p);
+  }
+};
+
+}  // namespace
+
 Result<OperatorPtr> create_add_sub(const OpContext& ctx, AddSubKind kind) {
   MNW_RETURN_IF_ERROR(validate_quantized_binary_op(ctx));
   const TensorInfo& in1 = ctx.input(0);
@@ -31,29 +57,7 @@ Result<OperatorPtr> create_add_sub(const OpContext& ctx, AddSubKind kind) {
   p.activation_min = clamp.min;
   p.activation_max = clamp.max;
 
-  const BroadcastPlan plan = plan_broadcast(in1.shape, in2.shape, out.shape);
-  switch (plan.kind) {
-    case BroadcastKind::kScalarA:
-      return OperatorPtr(std::make_unique<ScalarOperandOp>(ctx, 0, [p](int32_t x, int32_t s) { return reference::add_sub(p, s, x); }));
-    case BroadcastKind::kScalarB:
-      return OperatorPtr(std::make_unique<ScalarOperandOp>(ctx, 1, [p](int32_t x, int32_t s) { return reference::add_sub(p, x, s); }));
-    case BroadcastKind::kRepeatB:
-      return OperatorPtr(std::make_unique<BinaryKernelOp>(ctx, make_add_sub_kernel(ctx.kernel_path(), p, plan.shape),
-                                                          ctx.input_index(0), ctx.input_index(1)));
-    case BroadcastKind::kRepeatA:
-      if (p.subtract) break;
-      {
-        // The sum of the rescaled inputs is symmetric: swap them with their parameters.
-        AddSubParams swapped = p;
-        std::swap(swapped.a_offset, swapped.b_offset);
-        std::swap(swapped.a_multiplier, swapped.b_multiplier);
-        return OperatorPtr(std::make_unique<BinaryKernelOp>(ctx, make_add_sub_kernel(ctx.kernel_path(), swapped, plan.shape),
-                                                            ctx.input_index(1), ctx.input_index(0)));
-      }
-    case BroadcastKind::kGeneral: break;
-  }
-  if (p.dtype == DType::kUInt8) return make_broadcast_binary_op<uint8_t>(ctx, reference::AddSubTables<uint8_t>(p));
-  return make_broadcast_binary_op<int8_t>(ctx, reference::AddSubTables<int8_t>(p));
+  return make_binary_op<AddSubOp>(ctx, p);
 }
 
 }  // namespace mnw

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "graph/operator.hpp"
 #include "kernels/dispatch.hpp"
@@ -80,9 +81,39 @@ class BroadcastBinaryOp final : public Operator {
   int32_t a_, b_, out_;
 };
 
-template <typename T, typename F>
-OperatorPtr make_broadcast_binary_op(const OpContext& ctx, F f) {
-  return std::make_unique<BroadcastBinaryOp<T, F>>(ctx, std::move(f));
+// The operator of a binary op whose parameters are set, for its broadcast
+// plan. Op describes the op:
+//   Op::Params                                   the kernels' parameters
+//   Op::value(p, x, y) -> int32_t                the output for values x of a, y of b
+//   Op::kernel(path, p, shape)                   its BinaryKernel
+//   Op::swapped(p) -> std::optional<Params>      parameters for b op a, if it has them
+//   Op::elementwise<T>(p)                        f(T, T) -> T for any other broadcast
+template <class Op>
+OperatorPtr make_binary_op(const OpContext& ctx, const typename Op::Params& p) {
+  const BroadcastPlan plan = plan_broadcast(ctx.input(0).shape, ctx.input(1).shape, ctx.output(0).shape);
+  switch (plan.kind) {
+    case BroadcastKind::kScalarA:
+      return std::make_unique<ScalarOperandOp>(ctx, 0, [p](int32_t x, int32_t s) { return Op::value(p, s, x); });
+    case BroadcastKind::kScalarB:
+      return std::make_unique<ScalarOperandOp>(ctx, 1, [p](int32_t x, int32_t s) { return Op::value(p, x, s); });
+    case BroadcastKind::kRepeatB:
+      return std::make_unique<BinaryKernelOp>(ctx, Op::kernel(ctx.kernel_path(), p, plan.shape), ctx.input_index(0),
+                                              ctx.input_index(1));
+    case BroadcastKind::kRepeatA:
+      if (const auto swapped = Op::swapped(p)) {
+        return std::make_unique<BinaryKernelOp>(ctx, Op::kernel(ctx.kernel_path(), *swapped, plan.shape),
+                                                ctx.input_index(1), ctx.input_index(0));
+      }
+      break;
+    case BroadcastKind::kGeneral:
+      break;
+  }
+  if (ctx.input(0).dtype == DType::kUInt8) {
+    return std::make_unique<BroadcastBinaryOp<uint8_t, decltype(Op::template elementwise<uint8_t>(p))>>(
+        ctx, Op::template elementwise<uint8_t>(p));
+  }
+  return std::make_unique<BroadcastBinaryOp<int8_t, decltype(Op::template elementwise<int8_t>(p))>>(
+      ctx, Op::template elementwise<int8_t>(p));
 }
 
 }  // namespace mnw

@@ -1,6 +1,9 @@
 // MUL of two quantized tensors: the product of the zero-point-free values,
 // rescaled by s1*s2/s_out (squeeze-and-excitation gating in MobileNet V3,
 // input scaling by a single element in TF2 models).
+#include <optional>
+#include <utility>
+
 #include "core/fixed_point.hpp"
 #include "kernels/reference/mul.hpp"
 #include "ops/elementwise_binary.hpp"
@@ -8,6 +11,27 @@
 #include "ops/quantized_params.hpp"
 
 namespace mnw {
+namespace {
+
+struct MulOp {
+  using Params = MulParams;
+  static int32_t value(const Params& p, int32_t x, int32_t y) { return reference::mul(p, x, y); }
+  static std::unique_ptr<BinaryKernel> kernel(KernelPath path, const Params& p, BinaryShape shape) {
+    return make_mul_kernel(path, p, shape);
+  }
+  // The product is symmetric: the operands swap with their offsets.
+  static std::optional<Params> swapped(Params p) {
+    std::swap(p.a_offset, p.b_offset);
+    return p;
+  }
+  template <typename T>
+  static auto elementwise(const Params& p) {
+    return [p](T x, T y) { return static_cast<T>(reference::mul(p, x, y)); };
+  }
+};
+
+}  // namespace
+
 Result<OperatorPtr> create_mul(const OpContext& ctx) {
   MNW_RETURN_IF_ERROR(validate_quantized_binary_op(ctx));
   const TensorInfo& in1 = ctx.input(0);
@@ -25,27 +49,7 @@ Result<OperatorPtr> create_mul(const OpContext& ctx) {
   p.activation_min = clamp.min;
   p.activation_max = clamp.max;
 
-  const BroadcastPlan plan = plan_broadcast(in1.shape, in2.shape, out.shape);
-  switch (plan.kind) {
-    case BroadcastKind::kScalarA:
-      return OperatorPtr(std::make_unique<ScalarOperandOp>(ctx, 0, [p](int32_t x, int32_t s) { return reference::mul(p, s, x); }));
-    case BroadcastKind::kScalarB:
-      return OperatorPtr(std::make_unique<ScalarOperandOp>(ctx, 1, [p](int32_t x, int32_t s) { return reference::mul(p, x, s); }));
-    case BroadcastKind::kRepeatB:
-      return OperatorPtr(std::make_unique<BinaryKernelOp>(ctx, make_mul_kernel(ctx.kernel_path(), p, plan.shape),
-                                                          ctx.input_index(0), ctx.input_index(1)));
-    case BroadcastKind::kRepeatA: {
-      // The product is symmetric: swap the operands with their offsets.
-      MulParams swapped = p;
-      std::swap(swapped.a_offset, swapped.b_offset);
-      return OperatorPtr(std::make_unique<BinaryKernelOp>(ctx, make_mul_kernel(ctx.kernel_path(), swapped, plan.shape),
-                                                          ctx.input_index(1), ctx.input_index(0)));
-    }
-    case BroadcastKind::kGeneral: break;
-  }
-  const auto mul = [p](auto x, auto y) { return static_cast<decltype(x)>(reference::mul(p, x, y)); };
-  if (p.dtype == DType::kUInt8) return make_broadcast_binary_op<uint8_t>(ctx, mul);
-  return make_broadcast_binary_op<int8_t>(ctx, mul);
+  return make_binary_op<MulOp>(ctx, p);
 }
 
 }  // namespace mnw
