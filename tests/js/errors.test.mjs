@@ -23,6 +23,15 @@ test('corrupt model bytes reject with a clear Error', async () => {
     { name: 'Error', message: /^Could not load the model: not a TFLite model/ });
 });
 
+test('threads: one in Node by default, more rejects clearly, nonsense is a RangeError', async (t) => {
+  if (!needsShared(t)) return;
+  assert.equal(model.info.threads, 1);
+  await assert.rejects(load({ model: modelPath(SMALL), threads: 2 }),
+    { name: 'Error', message: /^Threads need a browser .*\{ threads: 1 \}/ });
+  await assert.rejects(load({ model: modelPath(SMALL), threads: 0 }), { name: 'RangeError', message: /threads/ });
+  await assert.rejects(load({ model: modelPath(SMALL), threads: 'many' }), { name: 'RangeError', message: /threads/ });
+});
+
 test('a truncated model rejects, and the engine keeps working', async (t) => {
   if (!needsShared(t)) return;
   const bytes = await readFile(modelPath(SMALL));

@@ -68,8 +68,9 @@ export function resolveThreads(options = {}) {
   }
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be 'auto' or a positive integer, got ${threads}`);
   if (threads > 1 && (!threadsSupported() || options.simd === false)) {
-    throw new Error('Threads need WebAssembly SIMD and a cross-origin-isolated page (COOP: same-origin, ' +
-      'COEP: require-corp); load with { threads: 1 } or { threads: "auto" }.');
+    const where = isNode ? 'a browser (in Node the engine runs one thread)'
+      : 'WebAssembly SIMD and a cross-origin-isolated page (COOP: same-origin, COEP: require-corp)';
+    throw new Error(`Threads need ${where}; load with { threads: 1 } or { threads: "auto" }.`);
   }
   return Math.min(threads, MAX_THREADS);
 }
