@@ -18,6 +18,24 @@ constexpr size_t kBlockBytes = 16 * 1024;
 
 size_t round_up(size_t n, size_t m) { return (n + m - 1) / m * m; }
 
+// Packs output channel oc's k filter values, each mapped by f, into weight
+// tiles of kTileChannels channels: tile, then k pair, then which of the
+// tile's two vectors, then lane pair. Returns the channel's bias with the
+// input zero point folded in: bias - zero_point * sum_k W.
+template <class W, class F>
+int32_t pack_channel(const ConvDesc& d, size_t oc, size_t k, W* weights, F f) {
+  const size_t pairs = (k + 1) / 2;
+  const int16_t* src = d.filter.data() + oc * k;
+  W* dst = weights + (oc / kTileChannels) * pairs * 2 * kTileChannels + (oc % kTileChannels / kLanes) * kLanes16 +
+           oc % kLanes * 2;
+  uint32_t sum = 0;
+  for (size_t i = 0; i < k; ++i) {
+    dst[i / 2 * 2 * kLanes16 + i % 2] = f(src[i]);
+    sum += static_cast<uint32_t>(src[i]);
+  }
+  return static_cast<int32_t>(static_cast<uint32_t>(d.bias[oc]) - static_cast<uint32_t>(d.input_zero_point) * sum);
+}
+
 // Half kHalf of `bytes` (one row of a tile) to dst, `channels` of it.
 template <int kHalf, class T>
 void store_row(T* dst, xsimd::batch<T, Arch> bytes, size_t channels) {
@@ -165,17 +183,7 @@ Conv2D::Conv2D(const ConvDesc& d)
   block_rows_ = std::min(round_up(rows_, kTileRows), std::max(kTileRows, fitting));
   a_.assign(static_cast<size_t>(d.threads) * block_rows_ * pairs_, 0);
   for (size_t oc = 0; oc < static_cast<size_t>(g_.out_c); ++oc) {
-    const int16_t* src = d.filter.data() + oc * k_;
-    // Tile, then k pair, then which of the two vectors, then lane pair.
-    int16_t* dst = weights_.data() + (oc / kTileChannels) * pairs_ * 2 * kTileChannels +
-                   (oc % kTileChannels / kLanes) * kLanes16 + oc % kLanes * 2;
-    uint32_t sum = 0;
-    for (size_t k = 0; k < k_; ++k) {
-      dst[k / 2 * 2 * kLanes16 + k % 2] = src[k];
-      sum += static_cast<uint32_t>(src[k]);
-    }
-    bias_[oc] = static_cast<int32_t>(static_cast<uint32_t>(d.bias[oc]) -
-                                     static_cast<uint32_t>(input_zero_point_) * sum);
+    bias_[oc] = pack_channel(d, oc, k_, weights_.data(), [](int16_t w) { return w; });
   }
 }
 
@@ -404,15 +412,8 @@ Conv2DSingleRow::Conv2DSingleRow(const ConvDesc& d)
   for (size_t oc = 0; oc < out_c_; ++oc) {
     const int16_t* src = d.filter.data() + oc * k_;
     const int32_t offset = -*std::min_element(src, src + k_);
-    uint8_t* dst = weights_.data() + (oc / kTileChannels) * pairs_ * 2 * kTileChannels +
-                   (oc % kTileChannels / kLanes) * kLanes16 + oc % kLanes * 2;
-    uint32_t sum = 0;
-    for (size_t k = 0; k < k_; ++k) {
-      dst[k / 2 * 2 * kLanes16 + k % 2] = static_cast<uint8_t>(src[k] + offset);
-      sum += static_cast<uint32_t>(src[k]);
-    }
     offsets_[oc] = offset;
-    bias_[oc] = static_cast<int32_t>(static_cast<uint32_t>(d.bias[oc]) - static_cast<uint32_t>(d.input_zero_point) * sum);
+    bias_[oc] = pack_channel(d, oc, k_, weights_.data(), [offset](int16_t w) { return static_cast<uint8_t>(w + offset); });
   }
 }
 
