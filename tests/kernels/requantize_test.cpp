@@ -66,19 +66,28 @@ void for_each_vector(const ConvDesc& d, const std::vector<int32_t>& values, Chec
   }
 }
 
-// scale() with epilogue `e` against the fixed-point multiply, lane by lane.
-void check_scale(const ConvDesc& d, Epilogue e, mnw::test::Prng& rng) {
-  const mnw::simd::Requantizer rq(d, d.multiplier.size());
+// scale() with epilogue `e` against the fixed-point multiply, lane by lane,
+// on accumulators within the channels' bounds (when given). The scalar
+// epilogue is exact; the per-channel one where the reference lies in
+// [-2^8, 2^8], and on the same side beyond (where 8-bit outputs saturate).
+void check_scale(const ConvDesc& d, Epilogue e, mnw::test::Prng& rng, const std::vector<int64_t>& bounds = {}) {
+  const mnw::simd::Requantizer rq(d, d.multiplier.size(), bounds);
   const mnw::simd::RequantView q = rq.view();
-  alignas(64) int32_t out[kLanes];
+  alignas(64) int32_t bounded[kLanes], out[kLanes];
   for_each_vector(d, accumulators(rng), [&](const int32_t* lanes, size_t c) {
-    scale(e, q, I32::load_aligned(lanes), c).store_aligned(out);
+    for (size_t i = 0; i < kLanes; ++i) {
+      const int64_t b = c + i < bounds.size() ? bounds[c + i] : kMax;
+      bounded[i] = static_cast<int32_t>(std::clamp<int64_t>(lanes[i], -b, b));
+    }
+    scale(e, q, I32::load_aligned(bounded), c).store_aligned(out);
     for (size_t i = 0; i < kLanes; ++i) {
       const int32_t m = d.multiplier[c + i], x = d.exponent[c + i];
-      const int32_t want = d.rounding == Rounding::kSingle ? mnw::multiply_by_quantized_multiplier_single_round(lanes[i], m, x)
-                                                           : mnw::multiply_by_quantized_multiplier(lanes[i], m, x);
-      if (out[i] != want) {
-        FAIL("accumulator " << lanes[i] << ", multiplier " << m << ", exponent " << x << ", epilogue "
+      const int32_t want = d.rounding == Rounding::kSingle ? mnw::multiply_by_quantized_multiplier_single_round(bounded[i], m, x)
+                                                           : mnw::multiply_by_quantized_multiplier(bounded[i], m, x);
+      const bool exact = e == Epilogue::kScalar || (want >= -256 && want <= 256);
+      const bool same = exact ? out[i] == want : (want > 0 ? out[i] >= 256 : out[i] <= -256);
+      if (!same) {
+        FAIL("accumulator " << bounded[i] << ", multiplier " << m << ", exponent " << x << ", epilogue "
                             << static_cast<int>(e) << ": reference " << want << ", simd " << out[i]);
       }
     }
@@ -103,6 +112,10 @@ Epilogue per_tensor(Rounding r, int s) {
   }
   return r == Rounding::kSingle ? Epilogue::kSingleRoundingPreShifted : Epilogue::kDoubleRoundingPreShifted;
 }
+// The largest right shift the per-channel epilogue takes without accumulator
+// bounds: x clamped to 2^(9+s) times 2^(S-s) must fit in int32, S = s (+2
+// for the double rounding).
+int widest_unbounded_shift(Rounding r) { return r == Rounding::kSingle ? 21 : 19; }
 
 }  // namespace
 
@@ -123,14 +136,16 @@ TEST_CASE("simd requantize: every exponent, every epilogue, whole int32 range", 
         }
         CAPTURE(mantissa);
         const Epilogue chosen = mnw::simd::Requantizer(d, d.multiplier.size()).epilogue();
-        if (e > 0 || e < -30) {
-          CHECK(chosen == Epilogue::kScalar);
-        } else {
+        // Without accumulator bounds a left shift may wrap: scalar.
+        const bool vector = e <= 0 && -e <= widest_unbounded_shift(rounding);
+        if (e < 0 && e >= -30 && mantissa >= 0) {
           // Per tensor, the scaling is only defined up to the clamp: the
           // output test below covers it.
-          CHECK(chosen == (e < 0 && mantissa >= 0 ? per_tensor(rounding, -e) : per_channel(rounding)));
-          check_scale(d, per_channel(rounding), rng);
+          CHECK(chosen == per_tensor(rounding, -e));
+        } else {
+          CHECK(chosen == (vector ? per_channel(rounding) : Epilogue::kScalar));
         }
+        if (vector) check_scale(d, per_channel(rounding), rng);
         check_scale(d, Epilogue::kScalar, rng);
       }
     }
@@ -140,16 +155,67 @@ TEST_CASE("simd requantize: every exponent, every epilogue, whole int32 range", 
 TEST_CASE("simd requantize: per-channel exponents mixed in one vector", "[kernels]") {
   mnw::test::Prng rng(11);
   for (const Rounding rounding : {Rounding::kDouble, Rounding::kSingle}) {
+    CAPTURE(rounding == Rounding::kSingle);
     ConvDesc d = desc_with(rounding, 4 * kLanes);
     for (size_t c = 0; c < d.multiplier.size(); ++c) {
       d.multiplier[c] = static_cast<int32_t>(rng.between(1 << 30, kMax));
-      d.exponent[c] = static_cast<int32_t>(rng.between(-30, 0));
+      d.exponent[c] = static_cast<int32_t>(rng.between(-widest_unbounded_shift(rounding), 0));
     }
     d.exponent[0] = 0;
     d.exponent[1] = -1;
+    d.exponent[2] = -widest_unbounded_shift(rounding);
     CHECK(mnw::simd::Requantizer(d, d.multiplier.size()).epilogue() == per_channel(rounding));
     check_scale(d, per_channel(rounding), rng);
+
+    // Exponents spread wider than that need the accumulators' bounds: with
+    // |x| < 2^9, x * 2^(S-s) fits for a spread of 20 (+2).
+    for (size_t c = 0; c < d.multiplier.size(); ++c) d.exponent[c] = static_cast<int32_t>(rng.between(-24, -4));
+    d.exponent[0] = -24;
+    d.exponent[1] = -4;
+    CHECK(mnw::simd::Requantizer(d, d.multiplier.size()).epilogue() == Epilogue::kScalar);
+    const std::vector<int64_t> bounds(d.multiplier.size(), (1 << 9) - 1);
+    CHECK(mnw::simd::Requantizer(d, d.multiplier.size(), bounds).epilogue() == per_channel(rounding));
+    check_scale(d, per_channel(rounding), rng, bounds);
   }
+}
+
+TEST_CASE("simd requantize: left shifts per channel, within the accumulator bounds", "[kernels]") {
+  mnw::test::Prng rng(17);
+  for (const Rounding rounding : {Rounding::kDouble, Rounding::kSingle}) {
+    for (int e = 1; e <= 10; ++e) {
+      CAPTURE(rounding == Rounding::kSingle, e);
+      ConvDesc d = desc_with(rounding, 2 * kLanes);
+      for (size_t c = 0; c < d.multiplier.size(); ++c) {
+        d.multiplier[c] = c == 0 ? 1 << 30 : static_cast<int32_t>(rng.between(1 << 30, kMax));
+        d.exponent[c] = c % 2 == 0 ? e : static_cast<int32_t>(rng.between(-8, e));
+      }
+      // The reference shifts the accumulator left in int32: bounds where it
+      // cannot wrap take the vector epilogue, one more bit does not.
+      const std::vector<int64_t> fitting(d.multiplier.size(), (int64_t{1} << (31 - e)) - 1);
+      const std::vector<int64_t> wrapping(d.multiplier.size(), int64_t{1} << (31 - e));
+      CHECK(mnw::simd::Requantizer(d, d.multiplier.size(), wrapping).epilogue() == Epilogue::kScalar);
+      REQUIRE(mnw::simd::Requantizer(d, d.multiplier.size(), fitting).epilogue() == per_channel(rounding));
+      check_scale(d, per_channel(rounding), rng, fitting);
+    }
+  }
+}
+
+TEST_CASE("simd requantize: accumulator bounds of both filter layouts", "[kernels]") {
+  ConvDesc d;
+  d.dtype = mnw::DType::kUInt8;
+  d.input_zero_point = 100;
+  d.bias = {1000, -7};
+  // Two channels of three taps: x - 100 spans [-100, 155].
+  d.filter = {2, -3, 0, -1, -1, 5};
+  const int64_t want0 = std::max(-(1000 + 2 * -100 + -3 * 155), 1000 + 2 * 155 + -3 * -100);
+  const int64_t want1 = std::max(-(-7 + -1 * 155 * 2 + 5 * -100), -7 + -1 * -100 * 2 + 5 * 155);
+  CHECK(mnw::simd::accumulator_bounds(d, mnw::simd::FilterLayout::kChannelMajor) == std::vector<int64_t>{want0, want1});
+  d.filter = {2, -1, -3, -1, 0, 5};  // [tap][channel]
+  CHECK(mnw::simd::accumulator_bounds(d, mnw::simd::FilterLayout::kDepthwise) == std::vector<int64_t>{want0, want1});
+  d.dtype = mnw::DType::kInt8;
+  d.input_zero_point = -128;  // x - (-128) spans [0, 255]
+  const int64_t int8_want0 = std::max(-(1000 + -3 * 255), 1000 + 2 * 255);
+  CHECK(mnw::simd::accumulator_bounds(d, mnw::simd::FilterLayout::kDepthwise)[0] == int8_want0);
 }
 
 // requantize_pair with epilogue e (the same vector twice), then the clamp.
@@ -197,7 +263,8 @@ TEMPLATE_TEST_CASE("simd requantize: zero point, clamp and narrowing, every epil
         const mnw::simd::RequantView q = rq.view();
         const mnw::simd::OutputClamp<T> clamp(rq);
         REQUIRE(rq.epilogue() == (e < 0 ? per_tensor(rounding, -e) : per_channel(rounding)));
-        const std::vector<Epilogue> epilogues{rq.epilogue(), per_channel(rounding), Epilogue::kScalar};
+        std::vector<Epilogue> epilogues{rq.epilogue(), Epilogue::kScalar};
+        if (-e <= widest_unbounded_shift(rounding)) epilogues.push_back(per_channel(rounding));
         alignas(64) T out[4 * kLanes];
         for (const Epilogue epilogue : epilogues) {
           for_each_vector(d, values, [&](const int32_t* lanes, size_t c) {

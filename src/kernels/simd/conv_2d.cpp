@@ -176,7 +176,7 @@ Conv2D::Conv2D(const ConvDesc& d)
                  g_.pad_top == 0 && g_.pad_left == 0),
       weights_(tiles_ * pairs_ * 2 * kTileChannels, 0),
       bias_(tiles_ * kTileChannels, 0),
-      requantizer_(d, tiles_ * kTileChannels),
+      requantizer_(d, tiles_ * kTileChannels, accumulator_bounds(d, FilterLayout::kChannelMajor)),
       row_stride_(round_up(2 * pairs_, kLanes16) + kLanes16),
       row_(static_cast<size_t>(d.threads) * kTileRows * row_stride_, 0) {
   const size_t fitting = kBlockBytes / (pairs_ * sizeof(int32_t)) / kTileRows * kTileRows;
@@ -407,7 +407,7 @@ Conv2DSingleRow::Conv2DSingleRow(const ConvDesc& d)
       weights_(tiles_ * pairs_ * 2 * kTileChannels, 0),
       bias_(tiles_ * kTileChannels, 0),
       offsets_(tiles_ * kTileChannels, 0),
-      requantizer_(d, tiles_ * kTileChannels),
+      requantizer_(d, tiles_ * kTileChannels, accumulator_bounds(d, FilterLayout::kChannelMajor)),
       x_(static_cast<size_t>(d.threads) * 2 * pairs_, 0) {
   for (size_t oc = 0; oc < out_c_; ++oc) {
     const int16_t* src = d.filter.data() + oc * k_;

@@ -2,36 +2,45 @@
 // core/fixed_point.hpp, output zero point and clamp, bit-exact with
 // reference::requantize.
 //
-// Per channel, the multiplier is two 64-bit multiply-shifts per vector, with
-// no per-lane variable shift (wasm has none). With s = -exponent:
-//   double rounding (gemmlowp): SaturatingRoundingDoublingHighMul(x, m) is
-//     exactly u = (x*m + 2^30) >> 31 for m >= 0 (the nudge of negative
-//     products cancels the truncation toward zero). RoundingDivideByPOT(u, s),
-//     ties away from zero, is round-half-up of w = u - (u < 0) for s > 0.
-//   single rounding (ruy): (x*m + 2^(30+s)) >> (31+s) equals floor(x*m / 2^31)
-//     rounded half up by s bits (floors nest); for s = 0 the rounding moves
-//     into the first step.
-// Round-half-up of w by s bits is then (w * 2^(30-s) + 2^29) >> 30.
+// Per channel (m the mantissa, s = -exponent the right shift, negative for a
+// left shift), both roundings are one floor of the 64-bit product (floors
+// nest; m >= 0):
+//   single (ruy):      r = floor((x*m + 2^(30+s)) / 2^(31+s))
+//   double (gemmlowp): the same for s <= 0; for s > 0 the first rounding ties
+//                      up and the second away from zero, which makes
+//                      r = floor((x*m + 2^(30+s) + 2^30) / 2^(31+s)) for x >= 0,
+//                      r = floor((x*m + 2^(30+s) - 2^30) / 2^(31+s)) for x < 0.
+// wasm has no per-lane variable shift, so every lane is brought to one shift
+// 31 + S: x is multiplied by k = 2^(S-s) and the rounding term R by the same.
+// S is chosen so that every R*k is a multiple of 2^32: then
+//   r = (high 32 bits of x*k*m + R*k / 2^32) >> (S - 1),
+// one 32x32->64 multiply, one add and one shift per lane. x*k must fit in
+// int32: x is first clamped to +-2^(9+s), beyond which |r| >= 2^8 and every
+// 8-bit output saturates the same way, or to the channel's accumulator bound
+// when the kernel knows it (see accumulator_bounds). For s < 0 the reference
+// shifts x left in int32 first, wrapping; the vector epilogue takes those
+// channels only when the bound rules wrapping out.
 //
 // Then the zero point is added after a saturating narrowing to int16, and the
 // clamp applies to bytes, covering two or four vectors per instruction.
 // Saturation makes this exact wherever the reference's int32 sum of scaled
 // value and zero point does not overflow (undefined there).
 //
-// With one multiplier per tensor (uint8 models) the narrowing comes before the
-// shift, which becomes one rounding multiply on 8 int16 lanes (q15mulr /
-// pmulhrsw by 2^(15-s) is round-half-up by s bits). Exact where it matters:
-// for s <= 7 a product saturated to +-2^15 still lands at +-256 or beyond,
-// outside every 8-bit clamp range whatever the zero point, like the true
-// value. Larger shifts first floor-shift by s - 7 in int32 (floors nest).
-// Positive exponents and s > 30 (absent from real models) take a scalar
-// epilogue that calls the reference arithmetic.
+// With one multiplier per tensor and a right shift (uint8 models) the
+// narrowing comes before the shift, which becomes one rounding multiply on 8
+// int16 lanes (q15mulr / pmulhrsw by 2^(15-s) is round-half-up by s bits).
+// Exact where it matters: for s <= 7 a product saturated to +-2^15 still lands
+// at +-256 or beyond, outside every 8-bit clamp range whatever the zero point,
+// like the true value. Larger shifts first floor-shift by s - 7 in int32
+// (floors nest). Whatever neither way takes (shifts beyond what int32 holds)
+// goes through a scalar epilogue that calls the reference arithmetic.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
+#include <vector>
 
 #include "core/fixed_point.hpp"
 #include "kernels/conv2d.hpp"
@@ -41,8 +50,8 @@
 namespace mnw::simd {
 
 enum class Epilogue : uint8_t {
-  kDoubleRounding,           // per-channel exponents in [-30, 0]
-  kSingleRounding,           // per-channel exponents in [-30, 0]
+  kDoubleRounding,           // per channel, one shift for all lanes
+  kSingleRounding,           // per channel, one shift for all lanes
   kDoubleRoundingPerTensor,   // one multiplier, one exponent in [-7, -1]
   kSingleRoundingPerTensor,   // one multiplier, one exponent in [-7, -1]
   kDoubleRoundingPreShifted,  // one multiplier, one exponent in [-30, -8]
@@ -50,33 +59,66 @@ enum class Epilogue : uint8_t {
   kScalar,                    // anything else
 };
 
+// How a ConvDesc's filter holds a channel's taps: together (CONV_2D,
+// FULLY_CONNECTED: [out_c][taps]) or interleaved (DEPTHWISE: [taps][out_c]).
+enum class FilterLayout : uint8_t { kChannelMajor, kDepthwise };
+
+// Per output channel, the largest |bias + sum_t w_t * (x_t - input_zero_point)|
+// over inputs x_t in the activation type's range: no accumulator of the
+// kernel (padding reads the zero point) goes beyond it.
+inline std::vector<int64_t> accumulator_bounds(const ConvDesc& d, FilterLayout layout) {
+  const bool is_signed = d.dtype == DType::kInt8;
+  const int64_t lowest = (is_signed ? -128 : 0) - int64_t{d.input_zero_point};
+  const int64_t highest = (is_signed ? 127 : 255) - int64_t{d.input_zero_point};
+  const size_t channels = d.bias.size(), taps = channels == 0 ? 0 : d.filter.size() / channels;
+  std::vector<int64_t> bounds(channels);
+  for (size_t c = 0; c < channels; ++c) {
+    int64_t low = d.bias[c], high = d.bias[c];
+    for (size_t t = 0; t < taps; ++t) {
+      const int64_t w = d.filter[layout == FilterLayout::kChannelMajor ? c * taps + t : t * channels + c];
+      low += std::min(w * lowest, w * highest);
+      high += std::max(w * lowest, w * highest);
+    }
+    bounds[c] = std::max(-low, high);
+  }
+  return bounds;
+}
+
 // What the kernels read: per-channel arrays, one vector per kLanes channels.
 struct RequantView {
   const int32_t* multiplier;
-  const int32_t* rounding;         // per-lane single rounding: 2^30 where s == 0
-  const int32_t* negative_adjust;  // per-lane double rounding: -1 where s > 0
-  const int32_t* post_multiplier;  // per-lane: 2^(30-s)
-  const int32_t* exponent;         // scalar epilogue
-  I32 tensor_multiplier;           // per tensor: the multiplier
-  int pre_shift;                   // per tensor: s - 7 when s > 7
-  I16 round_multiplier;            // per tensor: 2^(15 - min(s, 7))
+  const int32_t* scale;           // per channel: k = 2^(S - s)
+  const int32_t* lower;           // per channel: the clamp of x, -bound
+  const int32_t* upper;           //   and +bound
+  const int32_t* round_positive;  // per channel: R * k / 2^32 for x >= 0
+  const int32_t* round_negative;  //   and for x < 0
+  const int32_t* exponent;        // scalar epilogue
+  int shift;                      // per channel: S - 1
+  I32 tensor_multiplier;          // per tensor: the multiplier
+  int pre_shift;                  // per tensor: s - 7 when s > 7
+  I16 round_multiplier;           // per tensor: 2^(15 - min(s, 7))
   Rounding rounding_mode;
   I16 zero_point;
 };
 
 // Owns the per-channel constants, padded with zeros to `padded_channels`
-// (a multiple of kLanes).
+// (a multiple of kLanes). accumulator_bounds, when given, holds for each
+// channel the largest |accumulator| the kernel can produce (see
+// accumulator_bounds()).
 class Requantizer {
  public:
-  Requantizer(const ConvDesc& desc, size_t padded_channels);
+  Requantizer(const ConvDesc& desc, size_t padded_channels, const std::vector<int64_t>& accumulator_bounds = {});
 
   Epilogue epilogue() const { return epilogue_; }
   RequantView view() const {
     return {multiplier_.data(),
-            rounding_.data(),
-            negative_adjust_.data(),
-            post_multiplier_.data(),
+            scale_.data(),
+            lower_.data(),
+            upper_.data(),
+            round_positive_.data(),
+            round_negative_.data(),
             exponent_.data(),
+            channel_shift_,
             I32(multiplier_[0]),
             std::max(shift_ - kMaxNarrowShift, 0),
             I16(static_cast<int16_t>(shift_ > 0 ? 1 << (15 - std::min(shift_, kMaxNarrowShift)) : 0)),
@@ -90,60 +132,97 @@ class Requantizer {
   static constexpr int kMaxNarrowShift = 7;
 
  private:
-  AlignedVector<int32_t> multiplier_, rounding_, negative_adjust_, post_multiplier_, exponent_;
+  // Fills the per-channel constants for one shift; false if some channel
+  // does not fit it.
+  bool plan_per_channel(const ConvDesc& d, const std::vector<int64_t>& bounds);
+
+  AlignedVector<int32_t> multiplier_, scale_, lower_, upper_, round_positive_, round_negative_, exponent_;
+  int channel_shift_ = 0;
   int shift_ = 0;
   Rounding rounding_mode_;
   Epilogue epilogue_;
   int32_t zero_point_, min_, max_;
 };
 
-inline Requantizer::Requantizer(const ConvDesc& d, size_t padded_channels)
+inline Requantizer::Requantizer(const ConvDesc& d, size_t padded_channels, const std::vector<int64_t>& bounds)
     : multiplier_(padded_channels, 0),
-      rounding_(padded_channels, 0),
-      negative_adjust_(padded_channels, 0),
-      post_multiplier_(padded_channels, 1 << 30),
+      scale_(padded_channels, 1),
+      lower_(padded_channels, 0),
+      upper_(padded_channels, 0),
+      round_positive_(padded_channels, 0),
+      round_negative_(padded_channels, 0),
       exponent_(padded_channels, 0),
       rounding_mode_(d.rounding),
       zero_point_(d.output_zero_point),
       min_(d.activation_min),
       max_(d.activation_max) {
-  bool vector = true, per_tensor = true;
+  bool per_tensor = true;
   for (size_t c = 0; c < d.multiplier.size(); ++c) {
-    const int32_t e = d.exponent[c];
     multiplier_[c] = d.multiplier[c];
-    exponent_[c] = e;
-    vector = vector && e <= 0 && e >= -30 && d.multiplier[c] >= 0;
-    per_tensor = per_tensor && e == d.exponent[0] && d.multiplier[c] == d.multiplier[0];
-    if (e > 0 || e < -30) continue;
-    const int s = -e;
-    rounding_[c] = s == 0 ? 1 << 30 : 0;
-    negative_adjust_[c] = s > 0 ? -1 : 0;
-    post_multiplier_[c] = 1 << (30 - s);
+    exponent_[c] = d.exponent[c];
+    per_tensor = per_tensor && d.exponent[c] == d.exponent[0] && d.multiplier[c] == d.multiplier[0];
   }
   const bool single = d.rounding == Rounding::kSingle;
-  if (!vector) {
-    epilogue_ = Epilogue::kScalar;
-  } else if (per_tensor && !d.exponent.empty() && d.exponent[0] < 0) {
+  // Planned even when a per-tensor epilogue wins: tests compare them all.
+  const bool per_channel_fits = plan_per_channel(d, bounds);
+  if (per_tensor && !d.exponent.empty() && d.exponent[0] < 0 && d.exponent[0] >= -30 && d.multiplier[0] >= 0) {
     shift_ = -d.exponent[0];
     epilogue_ = shift_ <= kMaxNarrowShift
                     ? (single ? Epilogue::kSingleRoundingPerTensor : Epilogue::kDoubleRoundingPerTensor)
                     : (single ? Epilogue::kSingleRoundingPreShifted : Epilogue::kDoubleRoundingPreShifted);
-  } else {
+  } else if (per_channel_fits) {
     epilogue_ = single ? Epilogue::kSingleRounding : Epilogue::kDoubleRounding;
+  } else {
+    epilogue_ = Epilogue::kScalar;
   }
+}
+
+inline bool Requantizer::plan_per_channel(const ConvDesc& d, const std::vector<int64_t>& bounds) {
+  const bool single = d.rounding == Rounding::kSingle;
+  constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
+  // S: at least 2 (R = 2^(30+S) a multiple of 2^32), and for the double
+  // rounding's +-2^30 * k, k >= 4 wherever s > 0.
+  int shift = 2;
+  for (size_t c = 0; c < d.multiplier.size(); ++c) {
+    const int s = -d.exponent[c];
+    if (d.multiplier[c] < 0 || s > 31) return false;
+    shift = std::max(shift, single || s <= 0 ? s : s + 2);
+  }
+  if (shift > 32) return false;
+  for (size_t c = 0; c < d.multiplier.size(); ++c) {
+    const int s = -d.exponent[c];
+    const int64_t known = c < bounds.size() ? bounds[c] : int64_t{1} << 62;
+    // The reference's int32 left shift must not wrap for any accumulator.
+    if (s < 0 && known >= (int64_t{1} << (31 + s))) return false;
+    const int64_t bound = std::min(known, int64_t{1} << std::max(0, 9 + s));
+    if (shift - s > 31 || bound > (kInt32Max >> (shift - s))) return false;
+    const int64_t k = int64_t{1} << (shift - s);
+    scale_[c] = static_cast<int32_t>(k);
+    lower_[c] = static_cast<int32_t>(-bound);
+    upper_[c] = static_cast<int32_t>(bound);
+    const int64_t round = int64_t{1} << (shift - 2);
+    const int64_t away = !single && s > 0 ? k / 4 : 0;
+    round_positive_[c] = static_cast<int32_t>(round + away);
+    round_negative_[c] = static_cast<int32_t>(round - away);
+  }
+  channel_shift_ = shift - 1;
+  return true;
 }
 
 // Accumulators of channels [c, c + kLanes) (c a multiple of kLanes) times
 // their multipliers, before the zero point: the per-channel and scalar
-// epilogues.
+// epilogues. Per channel the result is exact where the reference's lies in
+// [-2^8, 2^8], and beyond it on the same side (see above).
 template <Epilogue E>
 MNW_SIMD_INLINE I32 scale(const RequantView& q, I32 acc, size_t c) {
   if constexpr (E == Epilogue::kDoubleRounding || E == Epilogue::kSingleRounding) {
-    const bool single = E == Epilogue::kSingleRounding;
-    I32 u = mul_round_shift<31>(acc, I32::load_aligned(q.multiplier + c),
-                                single ? I32::load_aligned(q.rounding + c) : I32(1 << 30));
-    if (!single) u += (u >> 31) & I32::load_aligned(q.negative_adjust + c);
-    return mul_round_shift<30>(u, I32::load_aligned(q.post_multiplier + c), I32(1 << 29));
+    const I32 x = xsimd::min(xsimd::max(acc, I32::load_aligned(q.lower + c)), I32::load_aligned(q.upper + c));
+    const I32 round = E == Epilogue::kSingleRounding
+                          ? I32::load_aligned(q.round_positive + c)
+                          : xsimd::select(acc < I32(0), I32::load_aligned(q.round_negative + c),
+                                          I32::load_aligned(q.round_positive + c));
+    return shift_right(mul_high(x * I32::load_aligned(q.scale + c), I32::load_aligned(q.multiplier + c)) + round,
+                       q.shift);
   } else {
     alignas(Arch::alignment()) int32_t lanes[kLanes];
     acc.store_aligned(lanes);

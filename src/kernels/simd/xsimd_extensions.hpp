@@ -8,6 +8,7 @@
 //                    instruction, the inner loop of every kernel.
 //   mul_round_shift  low 32 bits of (int64(a) * b + rounding) >> shift: the
 //                    fixed-point requantization needs the 64-bit product.
+//   mul_high         high 32 bits of int64(a) * b (the per-channel one).
 //   load_widened     8-bit values to int16 lanes in one instruction
 //                    (i16x8.load8x8, pmovzx/pmovsx); xsimd's converting load
 //                    goes through a scalar copy.
@@ -163,6 +164,48 @@ MNW_SIMD_INLINE xsimd::batch<int32_t, A> mul_round_shift(xsimd::batch<int32_t, A
     r[i] = static_cast<int32_t>(static_cast<uint32_t>(sum >> kShift));
   }
   return xsimd::batch<int32_t, A>::load_aligned(r);
+}
+
+// Per lane: the high 32 bits of int64(a) * b, i.e. floor(a * b / 2^32).
+template <class A>
+MNW_SIMD_INLINE xsimd::batch<int32_t, A> mul_high(xsimd::batch<int32_t, A> a, xsimd::batch<int32_t, A> b) {
+#if XSIMD_WITH_WASM
+  if constexpr (arch::kWasm<A>) {
+    // Opaque operands: see mul_round_shift.
+    v128_t x = a, y = b;
+    __asm__ volatile("" : "+r"(x), "+r"(y));
+    return wasm_i32x4_shuffle(wasm_i64x2_extmul_low_i32x4(x, y), wasm_i64x2_extmul_high_i32x4(x, y), 1, 3, 5, 7);
+  }
+#endif
+  // x86: pmuldq on the even lanes and on the odd ones shifted down; the odd
+  // products' high words are already in place.
+#if XSIMD_WITH_AVX512BW
+  if constexpr (arch::kAvx512<A>) {
+    const __m512i even = _mm512_srli_epi64(_mm512_mul_epi32(a, b), 32);
+    const __m512i odd = _mm512_mul_epi32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(b, 32));
+    return _mm512_mask_blend_epi32(0xAAAA, even, odd);
+  }
+#endif
+#if XSIMD_WITH_AVX2
+  if constexpr (arch::kAvx2<A>) {
+    const __m256i even = _mm256_srli_epi64(_mm256_mul_epi32(a, b), 32);
+    const __m256i odd = _mm256_mul_epi32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b, 32));
+    return _mm256_blend_epi32(even, odd, 0xAA);
+  }
+#endif
+#if XSIMD_WITH_SSE4_1
+  if constexpr (arch::kSse41<A>) {
+    const __m128i even = _mm_srli_epi64(_mm_mul_epi32(a, b), 32);
+    const __m128i odd = _mm_mul_epi32(_mm_srli_epi64(a, 32), _mm_srli_epi64(b, 32));
+    return _mm_blend_epi16(even, odd, 0xCC);
+  }
+#endif
+  constexpr size_t n = xsimd::batch<int32_t, A>::size;
+  alignas(A::alignment()) int32_t x[n], y[n];
+  a.store_aligned(x);
+  b.store_aligned(y);
+  for (size_t i = 0; i < n; ++i) x[i] = static_cast<int32_t>((int64_t{x[i]} * y[i]) >> 32);
+  return xsimd::batch<int32_t, A>::load_aligned(x);
 }
 
 // One vector of int16 from as many values of T (uint8_t or int8_t) from unaligned memory, widened.
