@@ -14,9 +14,17 @@ void quantize_typed(const QuantizeParams& p, const float* in, T* out, size_t cou
   const F lo(static_cast<float>(std::numeric_limits<T>::min() - p.zero_point));
   const F hi(static_cast<float>(std::numeric_limits<T>::max() - p.zero_point));
   const I16 zero_point(static_cast<int16_t>(p.zero_point));
+  // Clamped first (to integers, so rounding commutes with it), then rounded
+  // half away from zero as t + trunc(2 * (v - t)) with t = trunc(v), both
+  // steps exact in float: 5 instructions where xsimd's round takes 12 on
+  // wasm. NaN becomes 0, the zero point.
   const auto convert = [&](const float* x) {
-    const F scaled = xsimd::round(F::load_unaligned(x) / scale);
-    return truncate_to_int32(xsimd::select(scaled == scaled, xsimd::min(xsimd::max(scaled, lo), hi), F(0.0f)));
+    const F scaled = F::load_unaligned(x) / scale;
+    const F clamped = xsimd::min(xsimd::max(scaled, lo), hi);
+    const F whole = xsimd::trunc(clamped);
+    const F fraction = clamped - whole;
+    const F rounded = whole + xsimd::trunc(fraction + fraction);
+    return truncate_to_int32(xsimd::select(scaled == scaled, rounded, F(0.0f)));
   };
   const size_t full = count - count % kBlock;
   for (size_t i = 0; i < full; i += kBlock) {
