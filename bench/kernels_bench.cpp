@@ -1,6 +1,8 @@
 // Reference vs SIMD convolution kernels on real MobileNet layer shapes:
-// milliseconds per run, GMAC/s and the speed-up side by side. Each row also
-// checks that both paths give the same bytes.
+// milliseconds per run, GMAC/s and the speed-up side by side; then the same
+// for the byte table lookup of the 8-bit elementwise ops (HARD_SWISH, ...)
+// on V3's tensor sizes. Each row also checks that both paths give the same
+// bytes.
 //
 //   kernels_bench [--simd-only] [--rounds N] [substring]
 //     --simd-only  time the SIMD kernels only (the reference still checks them)
@@ -58,6 +60,20 @@ const Layer kLayers[] = {
     {"int8", 1, false, 224, 224, 3, 32, 3, 2, kI8}, {"int8", 1, true, 56, 56, 144, 144, 3, 1, kI8},
     {"int8", 1, false, 56, 56, 24, 144, 1, 1, kI8}, {"int8", 1, false, 28, 28, 192, 32, 1, 1, kI8},
 };
+
+// The HARD_SWISH outputs of MobileNet V3 Small, with their counts.
+struct ByteMapSize {
+  int count, h, w, c;
+};
+const ByteMapSize kByteMapSizes[] = {{1, 112, 112, 16}, {1, 28, 28, 96}, {1, 14, 14, 96}, {4, 14, 14, 240},
+                                     {2, 14, 14, 120},  {2, 14, 14, 144}, {1, 14, 14, 288}, {1, 7, 7, 288},
+                                     {5, 7, 7, 576},    {1, 1, 1, 1024}};
+
+std::string byte_map_name(const ByteMapSize& s) {
+  std::string name = "v3 byte map " + std::to_string(s.h) + "x" + std::to_string(s.w) + "x" + std::to_string(s.c);
+  if (s.count > 1) name += " (x" + std::to_string(s.count) + ")";
+  return name;
+}
 
 std::string layer_name(const Layer& l) {
   char name[80];
@@ -149,6 +165,74 @@ struct Row {
   double ref_ms = 1e30, simd_ms = 1e30;
 };
 
+struct ByteMapRow {
+  const ByteMapSize* size;
+  size_t elements;
+  std::vector<uint8_t> input, ref_out, simd_out;
+  double ref_ms = 1e30, simd_ms = 1e30;
+};
+
+// The byte map rows: microseconds and nanoseconds per element. Returns
+// whether both paths gave the same bytes everywhere.
+bool bench_byte_maps(const char* filter, int rounds, bool simd_only, Random& rng) {
+  uint8_t table[256];
+  for (uint8_t& t : table) t = static_cast<uint8_t>(rng.next() >> 56);
+  const mnw::ByteMapKernel ref = mnw::byte_map_kernel(mnw::KernelPath::kReference);
+  const mnw::ByteMapKernel simd = mnw::byte_map_kernel(mnw::KernelPath::kSimd);
+  std::vector<ByteMapRow> rows;
+  for (const ByteMapSize& size : kByteMapSizes) {
+    if (byte_map_name(size).find(filter) == std::string::npos) continue;
+    ByteMapRow& r = rows.emplace_back();
+    r.size = &size;
+    r.elements = static_cast<size_t>(size.h) * size.w * size.c;
+    r.input.resize(r.elements);
+    for (uint8_t& x : r.input) x = static_cast<uint8_t>(rng.next() >> 56);
+    r.ref_out.resize(r.elements);
+    r.simd_out.resize(r.elements);
+  }
+  if (rows.empty()) return true;
+  // Small tensors take under a microsecond: each sample maps them repeatedly.
+  const auto time_map = [&](mnw::ByteMapKernel map, const ByteMapRow& r, std::vector<uint8_t>& out) {
+    const size_t repeats = 1 + 100000 / r.elements;
+    const auto run = [&] {
+      for (size_t i = 0; i < repeats; ++i) map(table, r.input.data(), out.data(), r.elements);
+    };
+    return time_ms(run, 100) / static_cast<double>(repeats);
+  };
+  for (int round = 0; round < rounds; ++round) {
+    for (ByteMapRow& r : rows) {
+      if (!simd_only) r.ref_ms = std::min(r.ref_ms, time_map(ref, r, r.ref_out));
+      r.simd_ms = std::min(r.simd_ms, time_map(simd, r, r.simd_out));
+    }
+  }
+
+  std::printf("%-40s %8s | %9s %7s | %9s %7s | %7s\n", "byte map", "elements", "ref us", "ns/el", "simd us", "ns/el",
+              "speedup");
+  const auto print_row = [&](const std::string& name, double elements, double ref_ms, double simd_ms, const char* note) {
+    std::printf("%-40s %8.0f | ", name.c_str(), elements);
+    if (simd_only) {
+      std::printf("%9s %7s | %9.2f %7.3f |\n", "-", "-", simd_ms * 1e3, simd_ms * 1e6 / elements);
+    } else {
+      std::printf("%9.2f %7.3f | %9.2f %7.3f | %6.1fx%s\n", ref_ms * 1e3, ref_ms * 1e6 / elements, simd_ms * 1e3,
+                  simd_ms * 1e6 / elements, ref_ms / simd_ms, note);
+    }
+  };
+  bool all_equal = true;
+  double elements = 0, ref_ms = 0, simd_ms = 0;
+  for (ByteMapRow& r : rows) {
+    if (simd_only) ref(table, r.input.data(), r.ref_out.data(), r.elements);
+    const bool equal = r.ref_out == r.simd_out;
+    all_equal = all_equal && equal;
+    print_row(byte_map_name(*r.size), static_cast<double>(r.elements), r.ref_ms, r.simd_ms,
+              equal ? "" : "  OUTPUT DIFFERS");
+    elements += r.size->count * static_cast<double>(r.elements);
+    ref_ms += r.size->count * r.ref_ms;
+    simd_ms += r.size->count * r.simd_ms;
+  }
+  print_row("v3 byte map total", elements, ref_ms, simd_ms, "");
+  return all_equal;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -223,5 +307,6 @@ int main(int argc, char** argv) {
       std::printf("\n");
     }
   }
+  all_equal = bench_byte_maps(filter, rounds, simd_only, rng) && all_equal;
   return all_equal ? 0 : 1;
 }

@@ -118,7 +118,12 @@ QuantizeKernel quantize_kernel(KernelPath path) {
   return reference_quantize;
 }
 
-ByteMapKernel byte_map_kernel(KernelPath) { return reference::byte_map; }
+ByteMapKernel byte_map_kernel(KernelPath path) {
+  if (path == KernelPath::kSimd) {
+    if (ByteMapKernel k = simd::byte_map_kernel()) return k;
+  }
+  return reference::byte_map;
+}
 
 ChannelSumsKernel channel_sums_kernel(KernelPath path) {
   if (path == KernelPath::kSimd) {

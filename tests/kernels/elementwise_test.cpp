@@ -220,3 +220,35 @@ TEST_CASE("simd QUANTIZE equals the reference: ties, NaN, infinities, every tail
     }
   }
 }
+
+TEST_CASE("simd byte map equals the reference: every length to 200, unaligned, in place", "[kernels]") {
+  const ByteMapKernel simd = byte_map_kernel(KernelPath::kSimd), reference = byte_map_kernel(KernelPath::kReference);
+  if (simd == reference) SKIP("this build maps bytes with the reference kernel (wasm: measured slower)");
+  Prng rng(7);
+  std::vector<size_t> lengths;
+  for (size_t n = 0; n <= 200; ++n) lengths.push_back(n);
+  for (size_t n : {255, 256, 257, 1000, 4096, 4099, 200704}) lengths.push_back(n);
+  for (const size_t count : lengths) {
+    uint8_t table[256];
+    for (uint8_t& t : table) t = rng.byte();
+    // Every input byte occurs once the count allows; offsets up to a cache
+    // line misalign input and output differently.
+    const size_t in_offset = rng.below(64), out_offset = rng.below(64);
+    CAPTURE(count, in_offset, out_offset);
+    std::vector<uint8_t> in(in_offset + count), want(count), got(out_offset + count + 64);
+    for (size_t i = 0; i < count; ++i) in[in_offset + i] = rng.below(2) ? static_cast<uint8_t>(i) : rng.byte();
+    const std::vector<uint8_t> guard = random_bytes(rng, got.size(), false);
+    got = guard;
+    reference(table, in.data() + in_offset, want.data(), count);
+    simd(table, in.data() + in_offset, got.data() + out_offset, count);
+    REQUIRE(std::equal(want.begin(), want.end(), got.begin() + static_cast<ptrdiff_t>(out_offset)));
+    // Nothing outside the output was written.
+    REQUIRE(std::equal(guard.begin(), guard.begin() + static_cast<ptrdiff_t>(out_offset), got.begin()));
+    REQUIRE(std::equal(guard.begin() + static_cast<ptrdiff_t>(out_offset + count), guard.end(),
+                       got.begin() + static_cast<ptrdiff_t>(out_offset + count)));
+    // In place, as the reference allows.
+    std::vector<uint8_t> in_place(in.begin() + static_cast<ptrdiff_t>(in_offset), in.end());
+    simd(table, in_place.data(), in_place.data(), count);
+    REQUIRE(in_place == want);
+  }
+}

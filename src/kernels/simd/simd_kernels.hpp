@@ -20,6 +20,7 @@ std::unique_ptr<BinaryKernel> make_mul_kernel(const MulParams& params, BinarySha
 std::unique_ptr<BinaryKernel> make_add_sub_kernel(const AddSubParams& params, BinaryShape shape);
 // nullptr without SIMD kernels.
 QuantizeKernel quantize_kernel();
+ByteMapKernel byte_map_kernel();
 ChannelSumsKernel channel_sums_kernel();
 
 }  // namespace mnw::simd

@@ -20,6 +20,12 @@
 //                    elementwise kernels' products and rescales).
 //   truncate_to_int32  float to int32 lanes; xsimd's wasm conversion goes
 //                    lane by lane through scalar code.
+//   load_table16     16 bytes into every 128-bit block of a vector, the
+//   lookup16         table lookup16 indexes with one byte per lane, giving 0
+//                    for indices >= 16 (i8x16.swizzle, pshufb). xsimd 13's
+//                    dynamic byte swizzle is lane by lane scalar code in wasm
+//                    and leaves indices >= 16 unspecified (pshufb takes them
+//                    modulo 16 unless the top bit is set).
 #pragma once
 
 #include <algorithm>
@@ -399,6 +405,54 @@ MNW_SIMD_INLINE xsimd::batch<int32_t, A> truncate_to_int32(xsimd::batch<float, A
   if constexpr (arch::kWasm<A>) return wasm_i32x4_trunc_sat_f32x4(v);
 #endif
   return xsimd::batch_cast<int32_t>(v);
+}
+
+// 16 bytes from p (any alignment), repeated in every 128-bit block: the
+// table of lookup16, which x86 shuffles within each block.
+template <class A = Arch>
+MNW_SIMD_INLINE xsimd::batch<uint8_t, A> load_table16(const uint8_t* p) {
+#if XSIMD_WITH_WASM
+  if constexpr (arch::kWasm<A>) return wasm_v128_load(p);
+#endif
+#if XSIMD_WITH_AVX512BW
+  if constexpr (arch::kAvx512<A>) return _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+#endif
+#if XSIMD_WITH_AVX2
+  if constexpr (arch::kAvx2<A>) return _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+#endif
+#if XSIMD_WITH_SSE4_1
+  if constexpr (arch::kSse41<A>) return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+#endif
+  constexpr size_t n = xsimd::batch<uint8_t, A>::size;
+  alignas(A::alignment()) uint8_t r[n];
+  for (size_t i = 0; i < n; ++i) r[i] = p[i % 16];
+  return xsimd::batch<uint8_t, A>::load_aligned(r);
+}
+
+// Per lane table[index] for index < 16, 0 otherwise; `table` from load_table16.
+template <class A>
+MNW_SIMD_INLINE xsimd::batch<uint8_t, A> lookup16(xsimd::batch<uint8_t, A> table, xsimd::batch<uint8_t, A> index) {
+#if XSIMD_WITH_WASM
+  if constexpr (arch::kWasm<A>) return wasm_i8x16_swizzle(table, index);
+#endif
+  // pshufb zeroes the lanes whose index has the top bit set and otherwise
+  // takes index % 16: a saturating add of 0x70 sets the top bit exactly for
+  // indices >= 16 and keeps the low four bits (V8's i8x16.swizzle on x86).
+#if XSIMD_WITH_AVX512BW
+  if constexpr (arch::kAvx512<A>) return _mm512_shuffle_epi8(table, _mm512_adds_epu8(index, _mm512_set1_epi8(0x70)));
+#endif
+#if XSIMD_WITH_AVX2
+  if constexpr (arch::kAvx2<A>) return _mm256_shuffle_epi8(table, _mm256_adds_epu8(index, _mm256_set1_epi8(0x70)));
+#endif
+#if XSIMD_WITH_SSE4_1
+  if constexpr (arch::kSse41<A>) return _mm_shuffle_epi8(table, _mm_adds_epu8(index, _mm_set1_epi8(0x70)));
+#endif
+  constexpr size_t n = xsimd::batch<uint8_t, A>::size;
+  alignas(A::alignment()) uint8_t t[n], x[n];
+  table.store_aligned(t);
+  index.store_aligned(x);
+  for (size_t i = 0; i < n; ++i) x[i] = x[i] < 16 ? t[i / 16 * 16 + x[i]] : 0;
+  return xsimd::batch<uint8_t, A>::load_aligned(x);
 }
 
 }  // namespace mnw::simd
