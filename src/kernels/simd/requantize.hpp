@@ -70,17 +70,21 @@ enum class FilterLayout : uint8_t { kChannelMajor, kDepthwise };
 // kernel (padding reads the zero point) goes beyond it.
 inline std::vector<int64_t> accumulator_bounds(const ConvDesc& d, FilterLayout layout) {
   const bool is_signed = d.dtype == DType::kInt8;
+  // x - zero_point spans [lowest, highest], lowest <= 0 <= highest.
   const int64_t lowest = (is_signed ? -128 : 0) - int64_t{d.input_zero_point};
   const int64_t highest = (is_signed ? 127 : 255) - int64_t{d.input_zero_point};
   const size_t channels = d.bias.size(), taps = channels == 0 ? 0 : d.filter.size() / channels;
   std::vector<int64_t> bounds(channels);
   for (size_t c = 0; c < channels; ++c) {
-    int64_t low = d.bias[c], high = d.bias[c];
+    // Sums of the positive and of the negative weights: the extremes take
+    // the one at highest and the other at lowest.
+    int64_t positive = 0, negative = 0;
     for (size_t t = 0; t < taps; ++t) {
-      const int64_t w = d.filter[layout == FilterLayout::kChannelMajor ? c * taps + t : t * channels + c];
-      low += std::min(w * lowest, w * highest);
-      high += std::max(w * lowest, w * highest);
+      const int32_t w = d.filter[layout == FilterLayout::kChannelMajor ? c * taps + t : t * channels + c];
+      (w > 0 ? positive : negative) += w;
     }
+    const int64_t low = d.bias[c] + positive * lowest + negative * highest;
+    const int64_t high = d.bias[c] + positive * highest + negative * lowest;
     bounds[c] = std::max(-low, high);
   }
   return bounds;
