@@ -18,8 +18,8 @@
 // int32: the kernels' accumulator bounds (see accumulator_bounds) prove it
 // for most layers; otherwise x is first clamped to +-2^(9+s), beyond which
 // |r| >= 2^8 and every 8-bit output saturates the same way (a branch per
-// vector: measured 2% slower than none, 5% faster than always clamping, on
-// tf2 MobileNet V2 in wasm). For s < 0 the reference
+// vector; measured in Chromium against always clamping: tf2 MobileNet V2
+// 2-3% and the float-I/O V3 Small 5% faster). For s < 0 the reference
 // shifts x left in int32 first, wrapping; the vector epilogue takes those
 // channels only when the bound rules wrapping out.
 //
