@@ -129,7 +129,7 @@ class Conv2D final : public ConvKernel {
     return p;
   }
   // One thread's scratch: the packed A of its current block, in groups of
-  // kTileRows rows (plus a_slack_ for whole-vector stores past the last
+  // kTileRows rows (plus kASlack for whole-vector stores past the last
   // one), and one group's rows before transposition: pointwise rows as
   // int16, other rows as their taps (bytes).
   struct Scratch {
@@ -159,7 +159,7 @@ class Conv2D final : public ConvKernel {
   int32_t input_zero_point_;
   size_t rows_;         // output pixels: A rows
   size_t k_;            // kernel_h * kernel_w * in_c
-  size_t pairs_;        // k_ in pairs, the last one padded with a zero
+  size_t pairs_;        // k_ in pairs, the last one padded with a zero weight
   size_t tiles_;        // weight tiles of kTileChannels
   size_t block_rows_;   // A rows packed at once, a multiple of kTileRows
   bool pointwise_;      // each A row is one input pixel as is
