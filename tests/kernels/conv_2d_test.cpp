@@ -82,7 +82,8 @@ TEST_CASE("simd conv_2d: other kernels, strides and dilations", "[kernels]") {
   ConvTester().in(9, 8, 6).out_c(9).kernel(2, 2).stride(2).valid().seed(4).test();
   ConvTester().in(9, 8, 4).out_c(9).kernel(1, 3).stride(1, 2).seed(5).test();
   ConvTester().in(9, 11, 4).out_c(9).kernel(3, 3).dilation(2).seed(6).test();
-  ConvTester().in(6, 6, 16).out_c(3).stride(2).seed(7).test();  // 1x1 stride 2: im2col path
+  ConvTester().in(9, 11, 5).out_c(9).kernel(3, 3).dilation(2).dtype(kI8).seed(10).test();  // odd runs of taps
+  ConvTester().in(6, 6, 16).out_c(3).stride(2).seed(7).test();  // 1x1 stride 2: read in place, not packed
   ConvTester().in(6, 6, 16).out_c(3).pad(1, 1).dtype(kI8).seed(8).test();
   ConvTester().in(7, 9, 13).out_c(5).kernel(3, 3).stride(2).pad(1, 1).dtype(kI8).seed(9).test();
 }
@@ -127,7 +128,11 @@ TEST_CASE("simd conv_2d: random shapes", "[kernels]") {
     ConvTester tester;
     tester.batch(pick(1, 2)).in(h, w, pick(1, 40)).out_c(pick(1, 40)).kernel(kernel, kernel);
     tester.stride(pick(1, 3), pick(1, 3)).dtype(pick(0, 1) ? kU8 : kI8).exponents(pick(-24, -8), pick(-7, 0));
-    if (pick(0, 3) == 0 && kernel <= std::min(h, w)) tester.pad(pick(0, kernel - 1), pick(0, kernel - 1));
+    if (pick(0, 3) == 0 && kernel <= std::min(h, w)) {
+      tester.pad(pick(0, kernel - 1), pick(0, kernel - 1));
+    } else if (pick(0, 4) == 0) {
+      tester.dilation(2);
+    }
     tester.seed(static_cast<uint64_t>(i)).test();
   }
 }

@@ -9,15 +9,16 @@
 // broadcast pair (x_k, x_k+1) yields kLanes partial sums. The input zero point
 // is folded into the bias: bias' = bias - zp * sum_k W[oc][k].
 //
-// Per run, in blocks of ~16 KB of A: each group of 4 output pixels is packed
-// as int16 k-pairs side by side, [pair][pixel] (pointwise: widened straight
-// from the input and transposed in registers; otherwise im2col, padding taps
-// reading the input zero point, which the folded bias cancels). For each
-// weight tile, a 4-pixel x 2-vector register tile (8 accumulators, 2 weight
-// vectors, 1 broadcast from one address per k-pair) walks the k-pairs in a
-// function of its own (V8 allocates registers per function); then bias-added
-// accumulators are requantized two pixels at a time, narrowed, clamped as
-// bytes and stored. Pixel remainders use a 1-3 pixel variant, channel
+// Per run, a pointwise convolution packs A in blocks of ~16 KB: each group
+// of 4 output pixels as int16 k-pairs side by side, [pair][pixel], widened
+// straight from the input and transposed in registers. Any other
+// convolution reads its windows in place from a widened copy of the input
+// surrounded by the padding (input zero points, which the folded bias
+// cancels). For each weight tile, a 4-pixel x 2-vector register tile (8
+// accumulators, 2 weight vectors, 1 broadcast per pixel and k-pair) walks
+// the k-pairs in a function of its own (V8 allocates registers per
+// function); then the bias-added accumulators are requantized two pixels at
+// a time, narrowed, clamped as bytes and stored. Pixel remainders use a 1-3 pixel variant, channel
 // remainders a partial store.
 #pragma once
 
