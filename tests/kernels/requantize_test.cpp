@@ -70,8 +70,11 @@ void for_each_vector(const ConvDesc& d, const std::vector<int32_t>& values, Chec
 // on accumulators within the channels' bounds (when given). The scalar
 // epilogue is exact; the per-channel one where the reference lies in
 // [-2^8, 2^8], and on the same side beyond (where 8-bit outputs saturate).
-void check_scale(const ConvDesc& d, Epilogue e, mnw::test::Prng& rng, const std::vector<int64_t>& bounds = {}) {
-  const mnw::simd::Requantizer rq(d, d.multiplier.size(), bounds);
+// With weight peaks, the accumulators arrive times the weights' scale.
+void check_scale(const ConvDesc& d, Epilogue e, mnw::test::Prng& rng, const std::vector<int64_t>& bounds = {},
+                 const std::vector<int32_t>& peaks = {}) {
+  const mnw::simd::Requantizer rq(d, d.multiplier.size(), bounds, peaks);
+  alignas(64) int32_t scaled[kLanes];
   const mnw::simd::RequantView q = rq.view();
   alignas(64) int32_t bounded[kLanes], out[kLanes];
   for_each_vector(d, accumulators(rng), [&](const int32_t* lanes, size_t c) {
@@ -79,7 +82,8 @@ void check_scale(const ConvDesc& d, Epilogue e, mnw::test::Prng& rng, const std:
       const int64_t b = c + i < bounds.size() ? bounds[c + i] : kMax;
       bounded[i] = static_cast<int32_t>(std::clamp<int64_t>(lanes[i], -b, b));
     }
-    scale(e, q, I32::load_aligned(bounded), c).store_aligned(out);
+    for (size_t i = 0; i < kLanes; ++i) scaled[i] = bounded[i] * rq.weight_scale(c + i);
+    scale(e, q, I32::load_aligned(scaled), c).store_aligned(out);
     for (size_t i = 0; i < kLanes; ++i) {
       const int32_t m = d.multiplier[c + i], x = d.exponent[c + i];
       const int32_t want = d.rounding == Rounding::kSingle ? mnw::multiply_by_quantized_multiplier_single_round(bounded[i], m, x)
@@ -198,6 +202,57 @@ TEST_CASE("simd requantize: left shifts per channel, within the accumulator boun
       check_scale(d, per_channel(rounding), rng, fitting);
     }
   }
+}
+
+TEST_CASE("simd requantize: the weights take what they can of each channel's scale", "[kernels]") {
+  mnw::test::Prng rng(23);
+  for (const Rounding rounding : {Rounding::kDouble, Rounding::kSingle}) {
+    CAPTURE(rounding == Rounding::kSingle);
+    ConvDesc d = desc_with(rounding, 4 * kLanes);
+    std::vector<int64_t> bounds(d.multiplier.size());
+    std::vector<int32_t> peaks(d.multiplier.size());
+    for (size_t c = 0; c < d.multiplier.size(); ++c) {
+      d.multiplier[c] = static_cast<int32_t>(rng.between(1 << 30, kMax));
+      d.exponent[c] = static_cast<int32_t>(rng.between(-14, -2));
+      bounds[c] = static_cast<int64_t>(rng.between(1, 1 << 21));
+      peaks[c] = static_cast<int32_t>(rng.between(1, 255));
+    }
+    // The widest shift sets S; a channel 12 bits below it needs k = 2^12
+    // (2^14): at most 2^7 of it fits weights up to 255, the rest stays in
+    // the epilogue. A huge bound keeps a channel's weights as they are (and
+    // clamps its accumulators).
+    d.exponent[0] = -14;
+    d.exponent[1] = -2;
+    peaks[1] = 255;
+    bounds[2] = int64_t{1} << 40;
+    const mnw::simd::Requantizer rq(d, d.multiplier.size(), bounds, peaks);
+    REQUIRE(rq.epilogue() == per_channel(rounding));
+    CHECK(rq.weight_scale(1) == 128);
+    CHECK(rq.weight_scale(2) == 1);
+    CHECK(rq.view().multiply);
+    CHECK(rq.view().clamp);
+    for (size_t c = 0; c < d.multiplier.size(); ++c) {
+      CHECK(int64_t{peaks[c]} * rq.weight_scale(c) <= 32767);
+      CHECK(std::min<int64_t>(bounds[c], 1 << 30) * rq.weight_scale(c) <= kMax);
+    }
+    check_scale(d, per_channel(rounding), rng, bounds, peaks);
+    // The same channels with small bounds and weights take all of it.
+    const std::vector<int64_t> small_bounds(d.multiplier.size(), 1000);
+    const std::vector<int32_t> small_peaks(d.multiplier.size(), 1);
+    const mnw::simd::Requantizer folded(d, d.multiplier.size(), small_bounds, small_peaks);
+    CHECK_FALSE(folded.view().multiply);
+    CHECK_FALSE(folded.view().clamp);
+    check_scale(d, per_channel(rounding), rng, small_bounds, small_peaks);
+  }
+  // Per-tensor epilogues and the scalar one take unscaled accumulators.
+  ConvDesc d = desc_with(Rounding::kDouble, kLanes);
+  for (size_t c = 0; c < d.multiplier.size(); ++c) {
+    d.multiplier[c] = 1 << 30;
+    d.exponent[c] = -5;
+  }
+  const std::vector<int64_t> bounds(d.multiplier.size(), 1000);
+  const std::vector<int32_t> peaks(d.multiplier.size(), 3);
+  CHECK(mnw::simd::Requantizer(d, d.multiplier.size(), bounds, peaks).weight_scale(0) == 1);
 }
 
 TEST_CASE("simd requantize: accumulator bounds of both filter layouts", "[kernels]") {

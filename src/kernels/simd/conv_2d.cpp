@@ -262,7 +262,8 @@ Conv2D::Conv2D(const ConvDesc& d)
       tiles_(round_up(static_cast<size_t>(g_.out_c), kTileChannels) / kTileChannels),
       weights_(tiles_ * pairs_ * 2 * kTileChannels, 0),
       bias_(tiles_ * kTileChannels, 0),
-      requantizer_(d, tiles_ * kTileChannels, accumulator_bounds(d, FilterLayout::kChannelMajor)),
+      requantizer_(d, tiles_ * kTileChannels, accumulator_bounds(d, FilterLayout::kChannelMajor),
+                   weight_peaks(d, FilterLayout::kChannelMajor)),
       row_stride_(pointwise_ ? round_up(2 * pairs_, kLanes16) + kLanes16 : 0) {
   const auto threads = static_cast<size_t>(d.threads);
   if (pointwise_) {
@@ -293,7 +294,11 @@ Conv2D::Conv2D(const ConvDesc& d)
     }
   }
   for (size_t oc = 0; oc < static_cast<size_t>(g_.out_c); ++oc) {
-    bias_[oc] = pack_channel(d, oc, k_, segment_, pairs_, weights_.data(), [](int16_t w) { return w; });
+    // Weights and bias times the factor the requantizer leaves to them (the
+    // bias is within the accumulator bound, so the product fits).
+    const int32_t scale = requantizer_.weight_scale(oc);
+    const auto scaled = [scale](int16_t w) { return static_cast<int16_t>(w * scale); };
+    bias_[oc] = scale * pack_channel(d, oc, k_, segment_, pairs_, weights_.data(), scaled);
   }
 }
 

@@ -347,7 +347,8 @@ DepthwiseConv2D::DepthwiseConv2D(const ConvDesc& d)
       zero_point_row_(padded_channels_, static_cast<unsigned char>(d.input_zero_point)),
       weights_(padded_channels_ * pairs_ * 2, 0),
       bias_(padded_channels_, 0),
-      requantizer_(d, padded_channels_, accumulator_bounds(d, FilterLayout::kDepthwise)),
+      requantizer_(d, padded_channels_, accumulator_bounds(d, FilterLayout::kDepthwise),
+                   weight_peaks(d, FilterLayout::kDepthwise)),
       accumulator_count_(round_up(chunk_pixels_ * channels_ + kBlock, kBlock)),
       taps_(static_cast<size_t>(d.threads) * chunk_pixels_ * 2 * pairs_),
       accumulators_(static_cast<size_t>(d.threads) * accumulator_count_) {
@@ -371,15 +372,19 @@ DepthwiseConv2D::DepthwiseConv2D(const ConvDesc& d)
   for (size_t c = 0; c < channels_; ++c) {
     // Group, then tap pair, then which of the two vectors, then lane pair.
     const size_t lane = c / kGroup * pairs_ * 2 * kLanes16 + c % kGroup / kLanes * kLanes16 + c % kLanes * 2;
+    // Weights and bias times the factor the requantizer leaves to them.
+    const int32_t scale = requantizer_.weight_scale(c);
     uint32_t sum = 0;
     for (size_t t = 0; t < taps; ++t) {
       const int16_t w = d.filter[t * channels_ + c];
-      weights_[lane + t / 2 * 2 * kLanes16 + t % 2] = w;
+      weights_[lane + t / 2 * 2 * kLanes16 + t % 2] = static_cast<int16_t>(w * scale);
       sum += static_cast<uint32_t>(w);
     }
     if (window_k_ != 0) {
       // Window's pairs: vertical ones, the last row's, its last tap.
-      const auto w = [&](int ky, int kx) { return d.filter[static_cast<size_t>(ky * k + kx) * channels_ + c]; };
+      const auto w = [&](int ky, int kx) {
+        return static_cast<int16_t>(d.filter[static_cast<size_t>(ky * k + kx) * channels_ + c] * scale);
+      };
       const auto put = [&](size_t pair, int16_t first, int16_t second) {
         window_weights_[lane + pair * 2 * kLanes16] = first;
         window_weights_[lane + pair * 2 * kLanes16 + 1] = second;
@@ -395,8 +400,9 @@ DepthwiseConv2D::DepthwiseConv2D(const ConvDesc& d)
         put(pair, w(k - 1, k - 1), 0);
       }
     }
-    bias_[c] = static_cast<int32_t>(static_cast<uint32_t>(d.bias[c]) -
-                                    static_cast<uint32_t>(d.input_zero_point) * sum);
+    // Within the accumulator bound, so the scaled bias fits.
+    bias_[c] = scale * static_cast<int32_t>(static_cast<uint32_t>(d.bias[c]) -
+                                            static_cast<uint32_t>(d.input_zero_point) * sum);
   }
   const size_t input_pixels = static_cast<size_t>(g_.batch) * g_.in_h * g_.in_w;
   const size_t read_channels = round_up(channels_, kGroup);
