@@ -61,6 +61,37 @@ Status check_graph_and_lifetimes(const Model& model, std::vector<TensorLifetime>
   return Status::ok();
 }
 
+// Folds each byte map (Operator::byte_map) into the operator that writes its
+// input, where nothing else reads that tensor and the writer can absorb it:
+// one pass over the data instead of two. Returns, per operator, the one it
+// was folded into or -1, and updates the lifetimes: the absorbed output is
+// written from the writer on, the tensor in between never.
+std::vector<int> fuse_byte_maps(const Model& model, const std::vector<OperatorPtr>& operators,
+                                std::vector<TensorLifetime>& lifetimes) {
+  std::vector<int> writer(model.tensors.size(), -1), readers(model.tensors.size(), 0);
+  for (size_t i = 0; i < model.operators.size(); ++i) {
+    for (int32_t t : model.operators[i].inputs) {
+      if (t >= 0) ++readers[static_cast<size_t>(t)];
+    }
+    for (int32_t t : model.operators[i].outputs) writer[static_cast<size_t>(t)] = static_cast<int>(i);
+  }
+  for (int32_t t : model.outputs) ++readers[static_cast<size_t>(t)];  // read after the run
+  std::vector<int> fused_into(operators.size(), -1);
+  for (size_t i = 0; i < operators.size(); ++i) {
+    const ByteMap map = operators[i]->byte_map();
+    if (map.table == nullptr) continue;
+    const auto between = static_cast<size_t>(map.input);
+    const int producer = writer[between];
+    if (producer < 0 || readers[between] != 1) continue;
+    if (!operators[static_cast<size_t>(producer)]->absorb_byte_map(*map.table, map.output)) continue;
+    fused_into[i] = producer;
+    writer[static_cast<size_t>(map.output)] = producer;
+    lifetimes[static_cast<size_t>(map.output)].first_op = producer;
+    lifetimes[between].bytes = 0;
+  }
+  return fused_into;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Interpreter>> Interpreter::from_bytes(std::vector<uint8_t> model_bytes,
@@ -89,6 +120,8 @@ Result<std::unique_ptr<Interpreter>> Interpreter::create(std::shared_ptr<const M
     if (!op) return op.status();
     self->operators_.push_back(std::move(op).value());
   }
+  self->fused_into_.assign(self->operators_.size(), -1);
+  if (options.fuse_byte_maps) self->fused_into_ = fuse_byte_maps(*model, self->operators_, lifetimes);
 
   // Only activations (lifetime bytes > 0) get arena space.
   const MemoryPlan plan = plan_memory(lifetimes);
@@ -126,13 +159,15 @@ Status Interpreter::set_input(size_t i, const void* data, size_t size) {
 
 void Interpreter::invoke() {
   const TensorData tensors(tensor_pointers_.data());
-  for (auto& op : operators_) op->run(tensors);
+  for (size_t i = 0; i < operators_.size(); ++i) {
+    if (fused_into_[i] < 0) operators_[i]->run(tensors);
+  }
 }
 
 void Interpreter::invoke(const std::function<void(size_t, const TensorData&)>& after_op) {
   const TensorData tensors(tensor_pointers_.data());
   for (size_t i = 0; i < operators_.size(); ++i) {
-    operators_[i]->run(tensors);
+    if (fused_into_[i] < 0) operators_[i]->run(tensors);
     after_op(i, tensors);
   }
 }

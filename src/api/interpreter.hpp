@@ -35,6 +35,11 @@ struct InterpreterOptions {
   std::shared_ptr<ThreadPool> thread_pool;
   // Refuse models whose activations would need more memory than this.
   size_t max_arena_bytes = size_t{1} << 30;
+  // Run a chain of 8-bit elementwise ops with constant parameters (a float
+  // model's input normalization QUANTIZE -> MUL -> SUB, say) as one table
+  // lookup; the tensors inside the chain are then never written. Off for
+  // dumping every operator's output.
+  bool fuse_byte_maps = true;
 };
 
 class Interpreter {
@@ -66,8 +71,11 @@ class Interpreter {
   void invoke();
   // Runs the graph and calls after_op(op_index, tensor_data) after every
   // operator, while that operator's outputs are still intact: used to dump or
-  // time intermediate tensors.
+  // time intermediate tensors. An operator fused into an earlier one (see
+  // fused_into) runs nothing; its output was written by that one.
   void invoke(const std::function<void(size_t op_index, const TensorData& tensors)>& after_op);
+  // The operator that computes op_index's output along with its own, or -1.
+  int fused_into(size_t op_index) const { return fused_into_[op_index]; }
 
  private:
   Interpreter() = default;
@@ -77,6 +85,7 @@ class Interpreter {
   // Before the operators, which refer to it: destroyed after them.
   std::shared_ptr<ThreadPool> thread_pool_;
   std::vector<OperatorPtr> operators_;
+  std::vector<int> fused_into_;  // per operator, see fused_into()
   std::unique_ptr<uint8_t[]> arena_storage_;
   size_t arena_bytes_ = 0;
   std::vector<uint8_t*> tensor_pointers_;  // per tensor: constant data or arena slot

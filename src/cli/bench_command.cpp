@@ -80,9 +80,11 @@ int profile(const std::string& path, Interpreter& engine, int runs) {
     const OperatorInfo& op = model.operators[i];
     const int64_t macs = macs_of(model, op);
     total_macs += macs;
-    std::printf("%4zu  %-18s %-16s %10.2f %9.3f %8.2f %5.1f%%\n", i, op_type_name(op.builtin_code).c_str(),
+    std::printf("%4zu  %-18s %-16s %10.2f %9.3f %8.2f %5.1f%%", i, op_type_name(op.builtin_code).c_str(),
                 model.tensors[static_cast<size_t>(op.outputs[0])].shape.to_string().c_str(), macs / 1e6, medians[i],
                 medians[i] > 0 ? macs / medians[i] / 1e6 : 0.0, 100.0 * medians[i] / total);
+    if (engine.fused_into(i) >= 0) std::printf("  (runs in op %d)", engine.fused_into(i));
+    std::printf("\n");
   }
   std::printf("total %.3f ms, %.1f MMAC, %.2f GMAC/s\n", total, total_macs / 1e6, total_macs / total / 1e6);
   return 0;

@@ -17,7 +17,8 @@ Result<KernelPath> kernel_path_option(const Args& args) {
   return invalid_argument("--kernels must be 'simd' or 'reference', not '" + *v + "'");
 }
 
-Result<std::unique_ptr<Interpreter>> load(const std::string& path, const Args& args) {
+// fuse_byte_maps: see InterpreterOptions (off where every operator's output is dumped).
+Result<std::unique_ptr<Interpreter>> load(const std::string& path, const Args& args, bool fuse_byte_maps = true) {
   auto bytes = read_file(path);
   if (!bytes) return bytes.status();
   auto kernels = kernel_path_option(args);
@@ -25,6 +26,7 @@ Result<std::unique_ptr<Interpreter>> load(const std::string& path, const Args& a
   InterpreterOptions options;
   options.kernel_path = *kernels;
   options.threads = args.int_value("threads", 1);
+  options.fuse_byte_maps = fuse_byte_maps;
   auto interpreter = Interpreter::from_bytes(std::move(bytes).value(), options);
   if (!interpreter) return Status(interpreter.status().code(), path + ": " + interpreter.status().message());
   return interpreter;
@@ -39,15 +41,16 @@ std::string describe_quantization(const Quantization& q) {
   return text;
 }
 
-Result<std::unique_ptr<Interpreter>> load_model_option(const Args& args) {
+Result<std::unique_ptr<Interpreter>> load_model_option(const Args& args, bool fuse_byte_maps) {
   const auto model = args.value("model");
   if (!model) return invalid_argument("--model is required");
-  return load(*model, args);
+  return load(*model, args, fuse_byte_maps);
 }
 
 // The interpreter of --model with the raw tensor of `input_path` as its input.
-Result<std::unique_ptr<Interpreter>> load_with_input(const Args& args, const std::string& input_path) {
-  auto interpreter = load_model_option(args);
+Result<std::unique_ptr<Interpreter>> load_with_input(const Args& args, const std::string& input_path,
+                                                     bool fuse_byte_maps = true) {
+  auto interpreter = load_model_option(args, fuse_byte_maps);
   if (!interpreter) return interpreter.status();
   auto input = read_file(input_path);
   if (!input) return input.status();
@@ -109,7 +112,7 @@ int dump_command(const Args& args) {
   const auto input_path = args.value("input");
   const auto out_dir = args.value("out");
   if (!input_path || !out_dir) return usage_error("dump needs --model, --input and --out");
-  auto interpreter = load_with_input(args, *input_path);
+  auto interpreter = load_with_input(args, *input_path, /*fuse_byte_maps=*/false);
   if (!interpreter) return fail(interpreter.status());
   Interpreter& engine = *interpreter.value();
   std::error_code ec;

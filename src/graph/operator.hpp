@@ -3,6 +3,7 @@
 // parameters and packs weights; run() only computes and cannot fail.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -28,10 +29,26 @@ class TensorData {
   uint8_t* const* pointers_;
 };
 
+// An 8-bit elementwise op with constant parameters (HARD_SWISH, MUL by a
+// constant, ...) is a 256-entry table from its activation input's byte to
+// its output's.
+using ByteTable = std::array<uint8_t, 256>;
+struct ByteMap {
+  const ByteTable* table = nullptr;  // null: the op is no byte map
+  int32_t input = -1, output = -1;   // tensors
+};
+
 class Operator {
  public:
   virtual ~Operator() = default;
   virtual void run(const TensorData& tensors) = 0;
+
+  // Chains of byte maps (see Interpreter) run as one pass: the op's table,
+  // if it is a byte map.
+  virtual ByteMap byte_map() const { return {}; }
+  // Makes the op apply `next` to every byte it writes and write the result
+  // to tensor `output` instead of its own output; false if it cannot.
+  virtual bool absorb_byte_map(const ByteTable& /*next*/, int32_t /*output*/) { return false; }
 };
 
 // What an operator sees while it is being created.

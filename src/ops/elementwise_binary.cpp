@@ -11,7 +11,20 @@ ScalarOperandOp::ScalarOperandOp(const OpContext& ctx, size_t scalar_input, Func
       output_(ctx.output_index(0)),
       count_(static_cast<size_t>(ctx.output(0).shape.element_count())) {
   const TensorInfo& scalar = ctx.input(scalar_input);
-  if (scalar.is_constant()) build_table(scalar.data[0]);
+  constant_ = scalar.is_constant();
+  if (constant_) build_table(scalar.data[0]);
+}
+
+ByteMap ScalarOperandOp::byte_map() const {
+  if (!constant_) return {};
+  return {&table_, input_, output_};
+}
+
+bool ScalarOperandOp::absorb_byte_map(const ByteTable& next, int32_t output) {
+  if (!constant_) return false;
+  for (uint8_t& value : table_) value = next[value];
+  output_ = output;
+  return true;
 }
 
 void ScalarOperandOp::build_table(uint8_t scalar_byte) {

@@ -41,14 +41,18 @@ class ScalarOperandOp final : public Operator {
   // scalar_input: 0 or 1, which input has the single element.
   ScalarOperandOp(const OpContext& ctx, size_t scalar_input, Function f);
   void run(const TensorData& t) override;
+  // A byte map when the single element is a constant.
+  ByteMap byte_map() const override;
+  bool absorb_byte_map(const ByteTable& next, int32_t output) override;
 
  private:
   void build_table(uint8_t scalar_byte);
 
   Function f_;
   bool signed_;
+  bool constant_;           // the single element is a constant: the table is built once
   int tabulated_for_ = -1;  // the single element's byte the table is for, or -1
-  std::array<uint8_t, 256> table_{};
+  ByteTable table_{};
   ByteMapKernel map_;
   int32_t input_, scalar_, output_;
   size_t count_;

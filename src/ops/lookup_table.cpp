@@ -14,6 +14,12 @@ LookupTableOp::LookupTableOp(const OpContext& ctx, const std::function<int32_t(i
   }
 }
 
+bool LookupTableOp::absorb_byte_map(const ByteTable& next, int32_t output) {
+  for (uint8_t& value : table_) value = next[value];
+  output_ = output;
+  return true;
+}
+
 void LookupTableOp::run(const TensorData& t) {
   map_(table_.data(), t.get(input_), t.get(output_), count_);
 }

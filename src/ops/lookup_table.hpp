@@ -18,9 +18,11 @@ class LookupTableOp final : public Operator {
   // value (in the output's type range).
   LookupTableOp(const OpContext& ctx, const std::function<int32_t(int32_t)>& f);
   void run(const TensorData& t) override;
+  ByteMap byte_map() const override { return {&table_, input_, output_}; }
+  bool absorb_byte_map(const ByteTable& next, int32_t output) override;
 
  private:
-  std::array<uint8_t, 256> table_{};  // indexed by the input byte
+  ByteTable table_{};  // indexed by the input byte
   ByteMapKernel map_;
   int32_t input_, output_;
   size_t count_;

@@ -1,0 +1,96 @@
+// Chains of 8-bit elementwise ops with constant parameters run as one table
+// (InterpreterOptions::fuse_byte_maps): the same output bytes as op by op,
+// and only where nothing else needs the tensor in between.
+#include <catch_amalgamated.hpp>
+
+#include "support/model_runner.hpp"
+
+using namespace mnw;
+using namespace mnw::test;
+
+namespace {
+
+// A float model's input normalization, as in tf2 MobileNet V3 with float
+// I/O: QUANTIZE to int8, MUL and SUB by constants, then HARD_SWISH.
+// `intermediate_is_output` also makes MUL's output a graph output;
+// `scalar_is_input` feeds MUL's single element as a graph input instead.
+ModelBuilder normalization_model(bool intermediate_is_output = false, bool scalar_is_input = false) {
+  ModelBuilder m;
+  const std::vector<int32_t> shape = {1, 5, 7, 3};
+  const int x = m.tensor("image", tfl::kFloat32, shape);
+  const int q = m.tensor("quantized", tfl::kInt8, shape, per_tensor(1.0f, -128));
+  const int two = scalar_is_input ? m.tensor("factor", tfl::kInt8, {1}, per_tensor(0.01f, 0))
+                                  : m.constant_of("factor", tfl::kInt8, {1}, std::vector<int8_t>{100},
+                                                  per_tensor(0.01f, 0));
+  const int scaled = m.tensor("scaled", tfl::kInt8, shape, per_tensor(2.0f / 255, -128));
+  const int one = m.constant_of("one", tfl::kInt8, {1}, std::vector<int8_t>{127}, per_tensor(1.0f / 127, 0));
+  const int centred = m.tensor("centred", tfl::kInt8, shape, per_tensor(1.0f / 128, 0));
+  const int activated = m.tensor("activated", tfl::kInt8, shape, per_tensor(1.0f / 160, -20));
+  m.builtin_op(tfl::op::kQuantize, {x}, {q});
+  m.builtin_op(tfl::op::kMul, {q, two}, {scaled}, MulOptions{});
+  m.builtin_op(tfl::op::kSub, {scaled, one}, {centred}, SubOptions{});
+  m.builtin_op(tfl::op::kHardSwish, {centred}, {activated});
+  m.set_inputs(scalar_is_input ? std::vector<int32_t>{x, two} : std::vector<int32_t>{x});
+  m.set_outputs(intermediate_is_output ? std::vector<int32_t>{activated, scaled} : std::vector<int32_t>{activated});
+  return m;
+}
+
+std::unique_ptr<Interpreter> load(const ModelBuilder& model, KernelPath path, bool fuse) {
+  auto read = read_model(model.build());
+  REQUIRE(read);
+  InterpreterOptions options;
+  options.kernel_path = path;
+  options.fuse_byte_maps = fuse;
+  auto interpreter = Interpreter::create(std::move(read).value(), options);
+  REQUIRE(interpreter);
+  return std::move(interpreter).value();
+}
+
+std::vector<uint8_t> image_bytes() {
+  std::vector<float> pixels(1 * 5 * 7 * 3);
+  for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<float>((i * 37) % 256) + (i % 3 == 0 ? 0.5f : 0.0f);
+  return to_bytes(pixels);
+}
+
+}  // namespace
+
+TEST_CASE("byte map fusion: a chain runs as one table with the same output", "[api][fusion]") {
+  for (const KernelPath path : kBothKernelPaths) {
+    CAPTURE(path == KernelPath::kSimd);
+    auto fused = load(normalization_model(), path, true);
+    auto separate = load(normalization_model(), path, false);
+    // MUL takes SUB and then HARD_SWISH; QUANTIZE, from float, takes none.
+    CHECK(fused->fused_into(0) == -1);
+    CHECK(fused->fused_into(1) == -1);
+    CHECK(fused->fused_into(2) == 1);
+    CHECK(fused->fused_into(3) == 1);
+    for (size_t i = 0; i < 4; ++i) CHECK(separate->fused_into(i) == -1);
+    const std::vector<uint8_t> image = image_bytes();
+    const std::vector<uint8_t> want = run(*separate, {image});
+    CHECK(run(*fused, {image}) == want);
+    // Not all one value: the chain really maps its inputs.
+    CHECK(std::count(want.begin(), want.end(), want[0]) < static_cast<std::ptrdiff_t>(want.size()));
+  }
+}
+
+TEST_CASE("byte map fusion: not where the tensor in between is needed", "[api][fusion]") {
+  SECTION("a graph output") {
+    auto fused = load(normalization_model(/*intermediate_is_output=*/true), KernelPath::kSimd, true);
+    CHECK(fused->fused_into(2) == -1);  // SUB would overwrite MUL's output
+    CHECK(fused->fused_into(3) == 2);
+    auto separate = load(normalization_model(true), KernelPath::kSimd, false);
+    const std::vector<uint8_t> image = image_bytes();
+    run(*separate, {image});
+    run(*fused, {image});
+    for (size_t o = 0; o < 2; ++o) {
+      const size_t size = fused->output(o).byte_size();
+      CHECK(std::vector<uint8_t>(fused->output_data(o), fused->output_data(o) + size) ==
+            std::vector<uint8_t>(separate->output_data(o), separate->output_data(o) + size));
+    }
+  }
+  SECTION("a table that depends on an input") {
+    auto fused = load(normalization_model(false, /*scalar_is_input=*/true), KernelPath::kSimd, true);
+    CHECK(fused->fused_into(2) == -1);  // MUL's table is built per run
+    CHECK(fused->fused_into(3) == 2);
+  }
+}
