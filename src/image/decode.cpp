@@ -222,8 +222,9 @@ Result<Image> decode_image(const uint8_t* bytes, size_t size, const DecodeOption
     return invalid_image(std::string(sniffed.name) + " images are not supported (expected " +
                          kSupportedList + "); convert it to JPEG or PNG first");
   }
-  if (sniffed.format == Format::kJpeg && !jpeg_huffman_tables_fit(bytes, size)) {
-    return invalid_image("corrupt JPEG: a Huffman table declares more than 256 codes");
+  if (sniffed.format == Format::kJpeg) {
+    const char* problem = jpeg_huffman_problem(bytes, size);
+    if (problem != nullptr) return invalid_image(std::string("corrupt JPEG: ") + problem);
   }
   if (sniffed.format == Format::kPnm) MNW_RETURN_IF_ERROR(check_pnm_header(bytes, size));
   const int byte_count = static_cast<int>(size);

@@ -21,13 +21,20 @@ struct JpegSegment {
 std::optional<JpegSegment> find_jpeg_segment(const uint8_t* bytes, size_t size,
                                              const std::function<bool(const JpegSegment&)>& wanted);
 
-// False when a DHT segment that stb_image could read declares a Huffman table
-// with more than 256 codes. stb_image 2.27 builds each table into 256-entry
-// arrays without checking the count, so such a table writes past them (heap
-// corruption). Follows stb's own reading: segments are skipped by their
-// length, scan data is searched byte by byte for the next marker (as stb does
-// after a scan, also between progressive scans), and reading stops at the
-// first end-of-image marker.
-bool jpeg_huffman_tables_fit(const uint8_t* bytes, size_t size);
+// What stb_image 2.27 would mishandle in a JPEG's Huffman coding, or null:
+// - "a Huffman table declares more than 256 codes": stb builds each table
+//   into 256-entry arrays without checking the count, so such a table
+//   writes past them (heap corruption);
+// - "a scan uses a Huffman table that no DHT defined": stb does not clear
+//   its decoder state, so it would decode with whatever bytes that memory
+//   held before (measured: an out-of-bounds read and a crash, depending on
+//   what ran earlier).
+// Follows stb's own reading: segments are skipped by their length, scan data
+// is searched byte by byte for the next marker (as stb does after a scan,
+// also between progressive scans), and reading stops at the first
+// end-of-image marker. A scan needs the tables stb decodes it with: DC and
+// AC in a baseline frame; in a progressive one DC for a first DC scan, AC
+// for any AC scan.
+const char* jpeg_huffman_problem(const uint8_t* bytes, size_t size);
 
 }  // namespace mnw

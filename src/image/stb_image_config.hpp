@@ -13,7 +13,8 @@
 //   truncated file has one), and Photoshop PSD, whose alpha un-matting
 //   converts out-of-range floats to bytes (undefined behaviour).
 // - decode.cpp refuses what stb 2.27 would mishandle before stb sees it:
-//   JPEG Huffman tables of over 256 codes (jpeg_huffman_tables_fit), PNM
+//   JPEG Huffman tables of over 256 codes and scans using undefined ones
+//   (jpeg_huffman_problem), PNM
 //   header numbers that overflow and 16-bit PNM (check_pnm_header).
 #pragma once
 

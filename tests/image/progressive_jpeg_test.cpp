@@ -151,6 +151,23 @@ TEST_CASE("A progressive JPEG decodes to the same pixels as its baseline origina
   CHECK(progressive->rgb == baseline->rgb);
 }
 
+TEST_CASE("A scan using a Huffman table that no DHT defined is refused") {
+  // stb would decode it with stale memory as the table: this file crashed
+  // the corruption test below in a full test run.
+  Bytes corrupted = kProgressive;
+  REQUIRE(corrupted[237] == 0x10);  // the first scan's third component: DC table 1
+  corrupted[237] = 0x20;            // DC table 2, which no DHT defines
+  const Result<Image> result = decode_image(corrupted.data(), corrupted.size());
+  REQUIRE_FALSE(result.is_ok());
+  CHECK(result.status().code() == ErrorCode::kInvalidImage);
+  CHECK(result.status().message() == "corrupt JPEG: a scan uses a Huffman table that no DHT defined");
+  // An AC scan's DC selector is not used: any value passes.
+  Bytes ac_scan = kProgressive;
+  REQUIRE(ac_scan[285] == 0x00);  // the second scan (AC, component 1): tables DC 0, AC 0
+  ac_scan[285] = 0x30;            // DC 3, which no DHT defines
+  CHECK(decode_image(ac_scan.data(), ac_scan.size()).is_ok());
+}
+
 TEST_CASE("Truncated and corrupted progressive JPEGs never crash the decoder") {
   const uint64_t seed = 0x9E0C7E55ull;
   CAPTURE(seed);
