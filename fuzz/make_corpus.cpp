@@ -1,12 +1,16 @@
-// Writes the fuzzer's seed corpus (fuzz/corpus/): small built models that
-// load and run, covering every supported op, both element types, per-channel
-// weights, appended labels and normalization metadata.
+// Writes the fuzzers' seed corpora: for the model reader (fuzz/corpus/) small
+// built models that load and run, covering every supported op, both element
+// types, per-channel weights, appended labels and normalization metadata; for
+// the image decoder (fuzz/image_corpus/) a small image in every format it
+// reads.
 //
-//   cmake --build build/fuzz --target make_fuzz_corpus && build/fuzz/fuzz/make_fuzz_corpus fuzz/corpus
+//   cmake --build build/fuzz --target make_fuzz_corpus &&
+//   build/fuzz/fuzz/make_fuzz_corpus fuzz/corpus fuzz/image_corpus
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "image_encoding.hpp"
 #include "support/model_extras.hpp"
 #include "support/sample_models.hpp"
 #include "support/tflite_builder.hpp"
@@ -59,30 +63,47 @@ std::vector<uint8_t> with_labels(const ModelBuilder& model) {
   return bytes;
 }
 
+using Files = std::vector<std::pair<std::string, std::vector<uint8_t>>>;
+
+bool write_all(const std::string& directory, const Files& files) {
+  for (const auto& [name, bytes] : files) {
+    const std::string path = directory + "/" + name;
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (f == nullptr || std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size() || std::fclose(f) != 0) {
+      std::fprintf(stderr, "cannot write %s\n", path.c_str());
+      return false;
+    }
+    std::printf("%s: %zu bytes\n", path.c_str(), bytes.size());
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s OUTPUT_DIRECTORY\n", argv[0]);
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: %s MODEL_CORPUS_DIRECTORY IMAGE_CORPUS_DIRECTORY\n", argv[0]);
     return 2;
   }
   ModelBuilder normalized = uint8_classifier();
   normalized.metadata("TFLITE_METADATA", input_metadata({{1, {127.5f}, {127.5f}}}));
-  const std::vector<std::pair<std::string, std::vector<uint8_t>>> files = {
+  const Files models = {
       {"uint8_classifier.tflite", uint8_classifier().build()},
       {"int8_every_op.tflite", compact(int8_every_op()).build()},
       {"dilated_conv.tflite", dilated_conv().build()},
       {"batched_fully_connected.tflite", batched_fully_connected().build()},
       {"labels_and_metadata.tflite", with_labels(normalized)},
   };
-  for (const auto& [name, bytes] : files) {
-    const std::string path = std::string(argv[1]) + "/" + name;
-    std::FILE* f = std::fopen(path.c_str(), "wb");
-    if (f == nullptr || std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size() || std::fclose(f) != 0) {
-      std::fprintf(stderr, "cannot write %s\n", path.c_str());
-      return 1;
-    }
-    std::printf("%s: %zu bytes\n", path.c_str(), bytes.size());
-  }
-  return 0;
+  const Bytes rgb = gradient_pixels(12, 8, 3), rgba = gradient_pixels(12, 8, 4);
+  Bytes indices(12 * 8);
+  for (size_t i = 0; i < indices.size(); ++i) indices[i] = static_cast<uint8_t>(i % 4);
+  const Files images = {
+      {"gradient.jpg", encode_jpeg(12, 8, 3, rgb, 90)},
+      {"gradient.png", encode_png(12, 8, 4, rgba)},
+      {"gradient.bmp", encode_bmp(12, 8, 3, rgb)},
+      {"gradient.tga", encode_tga(12, 8, 3, rgb)},
+      {"gradient.ppm", encode_pnm(12, 8, 3, rgb)},
+      {"palette.gif", encode_gif(12, 8, indices, {{0, 0, 0}, {255, 0, 0}, {0, 255, 0}, {0, 0, 255}})},
+  };
+  return write_all(argv[1], models) && write_all(argv[2], images) ? 0 : 1;
 }

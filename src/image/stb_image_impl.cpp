@@ -5,7 +5,8 @@
 // stb 2.27 lets hostile files overflow signed ints (JPEG DC prediction) and
 // pass a null pointer to a zero-byte memcpy (PNG with an empty first IDAT).
 // Both are harmless as written, but undefined: tell GCC not to optimise on
-// them. Clang has no such pragma; build this file with -fwrapv there.
+// them. Clang has no such pragma: CMake gives this file -fwrapv and
+// -fno-delete-null-pointer-checks there.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("wrapv", "no-delete-null-pointer-checks")
 #endif
