@@ -38,6 +38,11 @@ struct ByteMap {
   int32_t input = -1, output = -1;   // tensors
 };
 
+// table followed by next, in place: what absorbing a byte map does to a table.
+inline void compose_byte_tables(ByteTable& table, const ByteTable& next) {
+  for (uint8_t& value : table) value = next[value];
+}
+
 class Operator {
  public:
   virtual ~Operator() = default;

@@ -22,7 +22,7 @@ ByteMap ScalarOperandOp::byte_map() const {
 
 bool ScalarOperandOp::absorb_byte_map(const ByteTable& next, int32_t output) {
   if (!constant_) return false;
-  for (uint8_t& value : table_) value = next[value];
+  compose_byte_tables(table_, next);
   output_ = output;
   return true;
 }

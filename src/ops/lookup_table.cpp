@@ -15,7 +15,7 @@ LookupTableOp::LookupTableOp(const OpContext& ctx, const std::function<int32_t(i
 }
 
 bool LookupTableOp::absorb_byte_map(const ByteTable& next, int32_t output) {
-  for (uint8_t& value : table_) value = next[value];
+  compose_byte_tables(table_, next);
   output_ = output;
   return true;
 }
