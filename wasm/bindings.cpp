@@ -113,6 +113,14 @@ EMSCRIPTEN_KEEPALIVE const char* mnw_top_k(Session* session, int top_k) {
   return session->result.c_str();
 }
 
+// Times every operator over `runs` runs on the current input (after 3 untimed
+// ones): JSON array of {type, output, macs, ms, fusedInto}, ms a mean without the
+// fastest and slowest tenth of the runs.
+EMSCRIPTEN_KEEPALIVE const char* mnw_profile(Session* session, int runs) {
+  session->result = mnw::operator_timings_json(mnw::profile_operators(session->classifier->interpreter(), runs));
+  return session->result.c_str();
+}
+
 // Bytes currently allocated on the wasm heap: lets tests check that repeated
 // calls and load/dispose cycles leak nothing.
 EMSCRIPTEN_KEEPALIVE size_t mnw_heap_used() { return mallinfo().uordblks; }

@@ -15,11 +15,14 @@ std::string number(double v) {
   return buf;
 }
 
+std::string shape_json(const Shape& shape) {
+  std::string out = "[";
+  for (int i = 0; i < shape.rank(); ++i) out += (i ? "," : "") + std::to_string(shape[i]);
+  return out + "]";
+}
+
 std::string tensor_json(const TensorInfo& t) {
-  std::string shape = "[";
-  for (int i = 0; i < t.shape.rank(); ++i) shape += (i ? "," : "") + std::to_string(t.shape[i]);
-  shape += "]";
-  return "{\"name\":" + json_quote(t.name) + ",\"shape\":" + shape + ",\"dtype\":" + json_quote(dtype_name(t.dtype)) +
+  return "{\"name\":" + json_quote(t.name) + ",\"shape\":" + shape_json(t.shape) + ",\"dtype\":" + json_quote(dtype_name(t.dtype)) +
          ",\"scale\":" + number(t.quantization.scale()) + ",\"zeroPoint\":" + std::to_string(t.quantization.zero_point()) +
          ",\"bytes\":" + std::to_string(t.byte_size()) + "}";
 }
@@ -56,6 +59,17 @@ std::string model_info_json(const Classifier& classifier) {
          ",\"ops\":" + op_counts + ",\"operatorCount\":" + std::to_string(model.operators.size()) +
          ",\"kernels\":" + json_quote(kernel_path_name(engine.kernel_path())) +
          ",\"arenaBytes\":" + std::to_string(engine.arena_bytes()) + ",\"description\":" + json_quote(model.description) + "}";
+}
+
+std::string operator_timings_json(const std::vector<OperatorTiming>& timings) {
+  std::string out = "[";
+  for (size_t i = 0; i < timings.size(); ++i) {
+    const OperatorTiming& t = timings[i];
+    out += std::string(i ? "," : "") + "{\"type\":" + json_quote(t.type) + ",\"output\":" + shape_json(t.output) +
+           ",\"macs\":" + std::to_string(t.macs) + ",\"ms\":" + number(t.ms) +
+           ",\"fusedInto\":" + std::to_string(t.fused_into) + "}";
+  }
+  return out + "]";
 }
 
 }  // namespace mnw

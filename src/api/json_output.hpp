@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "api/classifier.hpp"
+#include "api/profile.hpp"
 
 namespace mnw {
 
@@ -16,5 +17,8 @@ std::string classifications_json(const std::vector<Classification>& results);
 //  "width", "height", "classes", "labels": bool, "ops": {"CONV_2D": 15, ...},
 //  "kernels": "wasm-simd128", "arenaBytes", "description"}
 std::string model_info_json(const Classifier& classifier);
+
+// [{"type": "CONV_2D", "output": [1,112,112,16], "macs", "ms", "fusedInto": -1}, ...]
+std::string operator_timings_json(const std::vector<OperatorTiming>& timings);
 
 }  // namespace mnw

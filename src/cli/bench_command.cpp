@@ -8,8 +8,8 @@
 #include <filesystem>
 
 #include "api/interpreter.hpp"
+#include "api/profile.hpp"
 #include "cli/cli.hpp"
-#include "model/op_type.hpp"
 
 namespace mnw::cli {
 namespace {
@@ -39,51 +39,22 @@ void fill_input(Interpreter& engine) {
   }
 }
 
-// Multiply-accumulates of a convolution-like operator, 0 for the others.
-int64_t macs_of(const Model& model, const OperatorInfo& op) {
-  const auto& t = model.tensors;
-  const Shape& out = t[static_cast<size_t>(op.outputs[0])].shape;
-  switch (static_cast<OpType>(op.builtin_code)) {
-    case OpType::kConv2D: {
-      const Shape& f = t[static_cast<size_t>(op.inputs[1])].shape;
-      return out.element_count() * f[1] * f[2] * f[3];
-    }
-    case OpType::kDepthwiseConv2D: {
-      const Shape& f = t[static_cast<size_t>(op.inputs[1])].shape;
-      return out.element_count() * f[1] * f[2];
-    }
-    case OpType::kFullyConnected:
-      return out.element_count() * t[static_cast<size_t>(op.inputs[1])].shape[1];
-    default:
-      return 0;
-  }
-}
-
 int profile(const std::string& path, Interpreter& engine, int runs) {
-  const Model& model = engine.model();
-  std::vector<std::vector<double>> times(model.operators.size());
   fill_input(engine);
-  for (int r = 0; r < runs + 3; ++r) {
-    Clock::time_point start = Clock::now();
-    engine.invoke([&](size_t op, const TensorData&) {
-      if (r >= 3) times[op].push_back(elapsed_ms(start));
-      start = Clock::now();
-    });
-  }
-  std::printf("profile of %s (%s kernels, median of %d runs)\n", path.c_str(), kernel_path_name(engine.kernel_path()), runs);
+  const std::vector<OperatorTiming> timings = profile_operators(engine, runs);
+  std::printf("profile of %s (%s kernels, trimmed mean of %d runs)\n", path.c_str(), kernel_path_name(engine.kernel_path()), runs);
   std::printf("%4s  %-18s %-16s %10s %9s %8s %6s\n", "op", "type", "output", "MMAC", "ms", "GMAC/s", "share");
   double total = 0;
-  std::vector<double> medians;
-  for (auto& t : times) total += medians.emplace_back(median(t));
   int64_t total_macs = 0;
-  for (size_t i = 0; i < medians.size(); ++i) {
-    const OperatorInfo& op = model.operators[i];
-    const int64_t macs = macs_of(model, op);
-    total_macs += macs;
-    std::printf("%4zu  %-18s %-16s %10.2f %9.3f %8.2f %5.1f%%", i, op_type_name(op.builtin_code).c_str(),
-                model.tensors[static_cast<size_t>(op.outputs[0])].shape.to_string().c_str(), macs / 1e6, medians[i],
-                medians[i] > 0 ? macs / medians[i] / 1e6 : 0.0, 100.0 * medians[i] / total);
-    if (engine.fused_into(i) >= 0) std::printf("  (runs in op %d)", engine.fused_into(i));
+  for (const OperatorTiming& t : timings) {
+    total += t.ms;
+    total_macs += t.macs;
+  }
+  for (size_t i = 0; i < timings.size(); ++i) {
+    const OperatorTiming& t = timings[i];
+    std::printf("%4zu  %-18s %-16s %10.2f %9.3f %8.2f %5.1f%%", i, t.type.c_str(), t.output.to_string().c_str(),
+                t.macs / 1e6, t.ms, t.ms > 0 ? t.macs / t.ms / 1e6 : 0.0, 100.0 * t.ms / total);
+    if (t.fused_into >= 0) std::printf("  (runs in op %d)", t.fused_into);
     std::printf("\n");
   }
   std::printf("total %.3f ms, %.1f MMAC, %.2f GMAC/s\n", total, total_macs / 1e6, total_macs / total / 1e6);

@@ -12,6 +12,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { load } from '../../wasm/js/index.js';
 import { noiseTensor } from './fixtures/noise.js';
+import { profileSummary } from './fixtures/profile.js';
 import { assertSameTop, hasShared, imagePath, modelPath, requireDist, ROOT, SHARED } from './support.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -54,6 +55,7 @@ async function nodeResults() {
   const results = {};
   for (const name of IMAGES) results[name] = await model.classify(await readFile(imagePath(name)));
   results.tensor = Array.from(await model.runTensor(noiseTensor()));
+  results.profile = profileSummary(await model.profile({ runs: 2 }));
   model.dispose();
   return results;
 }
@@ -122,6 +124,7 @@ describe('in Chromium', { skip: !hasShared && `${SHARED} (models and images) is 
       // Byte for byte, threaded or not.
       assert.deepEqual(outcome.tensor, ['Uint8Array', expected.tensor], run);
       assert.ok(outcome.heapUsed > 0, run);
+      assert.deepEqual(outcome.profile, expected.profile, run);
       assertError(outcome.notAnImage, /^not a recognised image format/, run);
       assert.deepEqual(outcome.afterDispose, { type: 'Error', message: 'This model has been disposed' }, run);
     }

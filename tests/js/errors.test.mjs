@@ -123,3 +123,16 @@ test('a file path reports progress once', async (t) => {
   const { size } = await stat(modelPath(SMALL));
   assert.deepEqual(progress, [{ loaded: size, total: size }]);
 });
+
+test('profile() times every operator without changing the output', async (t) => {
+  if (!needsShared(t)) return;
+  const input = new Uint8Array(128 * 128 * 3).map((_, i) => (i * 37) % 256);
+  const before = await model.runTensor(input);
+  const rows = await model.profile({ runs: 3 });
+  assert.equal(rows.length, model.info.operatorCount);
+  // The stem: 64x64x8 outputs, each a 3x3x3 window.
+  assert.deepEqual(rows[0], { ...rows[0], type: 'CONV_2D', output: [1, 64, 64, 8], macs: 64 * 64 * 8 * 27, fusedInto: -1 });
+  assert.ok(rows.every((row) => Number.isFinite(row.ms) && row.ms >= 0));
+  assert.deepEqual(await model.runTensor(input), before);
+  await assert.rejects(model.profile({ runs: 0 }), { name: 'RangeError', message: /runs/ });
+});

@@ -114,6 +114,20 @@ export interface ModelInfo {
   description: string;
 }
 
+/** One operator's row in MobileNet.profile(). */
+export interface OperatorTiming {
+  /** TFLite operator name, e.g. 'CONV_2D'. */
+  type: string;
+  /** Shape of its first output. */
+  output: number[];
+  /** Multiply-accumulates (convolutions and FULLY_CONNECTED), else 0. */
+  macs: number;
+  /** Mean time in milliseconds, without the fastest and slowest tenth of the runs. */
+  ms: number;
+  /** Index of the operator that runs this one as part of its own work (byte-map fusion), else -1. */
+  fusedInto: number;
+}
+
 export type OutputTensor = Uint8Array | Int8Array | Int32Array | Float32Array;
 
 export declare class MobileNet {
@@ -124,6 +138,11 @@ export declare class MobileNet {
   classify(input: ImageInput, options?: { topK?: number }): Promise<Classification[]>;
   /** Runs the model on a raw input tensor (NHWC, the input's dtype, exactly info.inputs[0].bytes bytes). */
   runTensor(input: ArrayBufferView): Promise<OutputTensor>;
+  /**
+   * Times each operator over `runs` runs (default 20, after 3 untimed ones) on the last input given
+   * to classify() or runTensor(). Browsers coarsen timers unless the page is cross-origin isolated.
+   */
+  profile(options?: { runs?: number }): Promise<OperatorTiming[]>;
   /** Frees the model's WebAssembly memory at once; pending and later calls reject. */
   dispose(): void;
   /** Bytes in use on the WebAssembly heap shared by models of the same engine build (for leak checks). */

@@ -146,6 +146,18 @@ export class MobileNet {
     });
   }
 
+  /**
+   * Times each operator of the model over `runs` runs (after 3 untimed ones)
+   * on the last input given to classify() or runTensor(), and resolves to one
+   * row per operator: { type, output, macs, ms, fusedInto }, ms the mean of
+   * the runs without their fastest and slowest tenth.
+   * Browsers coarsen timers unless the page is cross-origin isolated.
+   */
+  profile({ runs = 20 } = {}) {
+    if (!Number.isInteger(runs) || runs < 1) return Promise.reject(new RangeError(`runs must be a positive integer, got ${runs}`));
+    return this.#enqueue(async () => JSON.parse(this.#core.string(this.#core.call((m) => m._mnw_profile(this.#session, runs)))));
+  }
+
   /** Frees the model's WebAssembly memory at once; pending and later calls reject. */
   dispose() {
     if (this.disposed) return;

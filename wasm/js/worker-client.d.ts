@@ -1,5 +1,5 @@
 // Types of loadInWorker() (wasm/js/worker-client.js), also exported by the package root.
-import type { Classification, Global, ImageInput, LoadOptions, ModelInfo, OutputTensor } from './index.js';
+import type { Classification, Global, ImageInput, LoadOptions, ModelInfo, OperatorTiming, OutputTensor } from './index.js';
 
 export interface WorkerLoadOptions extends LoadOptions {
   /** Where worker.js is served, if not next to this file (a module worker must be same-origin). */
@@ -14,6 +14,7 @@ export declare class WorkerMobileNet {
   /** Image elements, canvases and video frames are turned into an ImageBitmap here and transferred. */
   classify(input: ImageInput, options?: { topK?: number }): Promise<Classification[]>;
   runTensor(input: ArrayBufferView): Promise<OutputTensor>;
+  profile(options?: { runs?: number }): Promise<OperatorTiming[]>;
   /** Bytes in use on the worker's WebAssembly heap. */
   heapUsed(): Promise<number>;
   /** Terminates the worker, freeing all its memory; pending and later calls reject. */

@@ -158,6 +158,12 @@ export class WorkerMobileNet {
     return this.#connection.request('runTensor', { tensor });
   }
 
+  /** Times each operator of the model (see MobileNet.profile). */
+  async profile({ runs } = {}) {
+    if (this.#disposed) throw new Error(DISPOSED);
+    return this.#connection.request('profile', { runs });
+  }
+
   /** Bytes in use on the worker's WebAssembly heap. */
   async heapUsed() {
     if (this.#disposed) throw new Error(DISPOSED);

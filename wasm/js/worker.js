@@ -5,6 +5,7 @@
 // Requests:  { id, method: 'load', options, progress }
 //            { id, method: 'classify', input, topK, owned }
 //            { id, method: 'runTensor', tensor }
+//            { id, method: 'profile', runs }
 //            { id, method: 'heapUsed' }
 // Replies:   { id, result } | { id, error: { name, message } } | { id, progress }
 import { load } from './index.js';
@@ -28,6 +29,9 @@ const methods = {
   async runTensor(id, { tensor }) {
     const result = await model.runTensor(tensor);
     return { result, transfer: [result.buffer] };
+  },
+  async profile(id, { runs }) {
+    return { result: await model.profile({ runs }) };
   },
   async heapUsed() {
     return { result: model.heapUsed() };
