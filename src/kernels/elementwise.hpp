@@ -35,12 +35,30 @@ struct AddSubParams {
   int32_t activation_min = 0, activation_max = 255;
 };
 
+// A byte table as arithmetic: table[x] = x + offset + the sum of delta[i]
+// over the steps with at[i] <= x, modulo 256 (x is the byte's value, signed
+// for int8). A vector kernel applies each step with a compare and an add,
+// where a lookup costs a load per byte; it pays where the table rises by one
+// per value almost everywhere, as a rescale by nearly 1 does (the MUL and
+// SUB that normalize a float model's input, composed).
+struct ByteSteps {
+  static constexpr int kMaxSteps = 4;
+  int count = -1;  // -1: the table has more than kMaxSteps steps
+  int32_t offset = 0;
+  int32_t at[kMaxSteps] = {}, delta[kMaxSteps] = {};
+};
+ByteSteps byte_steps(const uint8_t* table, bool is_signed);
+
 // QUANTIZE float32 -> dtype: round(x / scale) (half away from zero, in
 // float) + zero_point, clamped to the type's range; NaN gives zero_point.
+// Then, where the op absorbed byte maps, each byte through `table` (256
+// entries, indexed by the byte), which `steps` gives as arithmetic where it can.
 struct QuantizeParams {
   DType dtype = DType::kUInt8;
   float scale = 1.0f;
   int32_t zero_point = 0;
+  const uint8_t* table = nullptr;
+  ByteSteps steps;
 };
 
 // The operands of a binary kernel: `a` and the output are `rows` x `inner`

@@ -10,11 +10,13 @@
 namespace mnw {
 namespace {
 
-// float32 -> 8-bit through the kernel dispatch picks.
+// float32 -> 8-bit through the kernel dispatch picks, and through the byte
+// maps that follow it (a float model's input normalization).
 class QuantizeFloatOp final : public Operator {
  public:
   QuantizeFloatOp(const OpContext& ctx)
-      : params_{ctx.output(0).dtype, ctx.output(0).quantization.scale(), ctx.output(0).quantization.zero_point()},
+      : params_{ctx.output(0).dtype, ctx.output(0).quantization.scale(), ctx.output(0).quantization.zero_point(),
+                nullptr, {}},
         kernel_(quantize_kernel(ctx.kernel_path())),
         input_(ctx.input_index(0)),
         output_(ctx.output_index(0)),
@@ -22,7 +24,21 @@ class QuantizeFloatOp final : public Operator {
 
   void run(const TensorData& t) override { kernel_(params_, t.get<float>(input_), t.get(output_), count_); }
 
+  // The bytes it writes go through the table (a byte map's input is never
+  // read in between: the Interpreter checks).
+  bool absorb_byte_map(const ByteTable& next, int32_t output) override {
+    if (params_.table == nullptr) {
+      for (size_t byte = 0; byte < table_.size(); ++byte) table_[byte] = static_cast<uint8_t>(byte);
+      params_.table = table_.data();
+    }
+    compose_byte_tables(table_, next);
+    params_.steps = byte_steps(table_.data(), params_.dtype == DType::kInt8);
+    output_ = output;
+    return true;
+  }
+
  private:
+  ByteTable table_;
   QuantizeParams params_;
   QuantizeKernel kernel_;
   int32_t input_, output_;

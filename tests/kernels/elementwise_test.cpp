@@ -221,6 +221,82 @@ TEST_CASE("simd QUANTIZE equals the reference: ties, NaN, infinities, every tail
   }
 }
 
+// A table that rises by one per value except at `steps` random places, where
+// it rises by 0..3 (or drops, wrapping, once in a while).
+std::vector<uint8_t> table_with_steps(Prng& rng, int steps, bool is_signed) {
+  std::vector<int32_t> rise(256, 1);
+  for (int s = 0; s < steps; ++s) rise[static_cast<size_t>(rng.between(1, 255))] = static_cast<int32_t>(rng.between(-2, 3));
+  std::vector<uint8_t> table(256);
+  int32_t value = static_cast<int32_t>(rng.between(-128, 127));
+  for (int32_t i = 0; i < 256; ++i) {
+    value += i == 0 ? 0 : rise[static_cast<size_t>(i)];
+    const int32_t x = is_signed ? i - 128 : i;  // the i-th smallest byte value
+    table[static_cast<uint8_t>(x)] = static_cast<uint8_t>(value);
+  }
+  return table;
+}
+
+TEST_CASE("byte_steps: the same table as arithmetic, or none when it has many steps", "[kernels]") {
+  for (uint64_t seed = 1; seed <= 200; ++seed) {
+    Prng rng(seed);
+    const bool is_signed = seed % 2 == 0;
+    const int steps = static_cast<int>(rng.between(0, 6));
+    const std::vector<uint8_t> table = table_with_steps(rng, steps, is_signed);
+    CAPTURE(seed, steps);
+    const ByteSteps found = byte_steps(table.data(), is_signed);
+    if (found.count < 0) {
+      // Only a table with more steps than fit (the random places may coincide,
+      // or rise by exactly one).
+      REQUIRE(steps > ByteSteps::kMaxSteps);
+      continue;
+    }
+    REQUIRE(found.count <= steps);
+    for (int32_t x = is_signed ? -128 : 0; x < (is_signed ? 128 : 256); ++x) {
+      int32_t value = x + found.offset;
+      for (int s = 0; s < found.count; ++s) value += x >= found.at[s] ? found.delta[s] : 0;
+      REQUIRE(static_cast<uint8_t>(value) == table[static_cast<uint8_t>(x)]);
+    }
+  }
+  // Every byte to a random one: far too many steps.
+  Prng rng(99);
+  std::vector<uint8_t> noise(256);
+  for (uint8_t& t : noise) t = rng.byte();
+  CHECK(byte_steps(noise.data(), true).count == -1);
+}
+
+TEST_CASE("simd QUANTIZE through a byte table (steps or lookups) equals the reference", "[kernels]") {
+  const QuantizeKernel simd = quantize_kernel(KernelPath::kSimd), reference = quantize_kernel(KernelPath::kReference);
+  for (const DType dtype : {DType::kUInt8, DType::kInt8}) {
+    for (uint64_t seed = 1; seed <= 60; ++seed) {
+      Prng rng(seed);
+      const bool is_signed = dtype == DType::kInt8;
+      const std::vector<uint8_t> table = table_with_steps(rng, static_cast<int>(rng.between(0, 8)), is_signed);
+      QuantizeParams p;
+      p.dtype = dtype;
+      p.scale = 1.0f / 200;
+      p.zero_point = is_signed ? -10 : 118;
+      p.table = table.data();
+      p.steps = byte_steps(table.data(), is_signed);
+      CAPTURE(seed, is_signed, p.steps.count);
+      const size_t count = static_cast<size_t>(rng.between(0, 700));
+      std::vector<float> in(count);
+      for (float& x : in) x = static_cast<float>(rng.between(-1000, 1000)) / 1000.0f;
+      std::vector<uint8_t> want(count), got(count);
+      reference(p, in.data(), want.data(), count);
+      simd(p, in.data(), got.data(), count);
+      REQUIRE(got == want);
+      // The table really applies: the plain quantization differs somewhere.
+      if (count > 200) {
+        QuantizeParams plain = p;
+        plain.table = nullptr;
+        std::vector<uint8_t> unmapped(count);
+        reference(plain, in.data(), unmapped.data(), count);
+        CHECK(unmapped != want);
+      }
+    }
+  }
+}
+
 TEST_CASE("simd byte map equals the reference: every length to 200, unaligned, in place", "[kernels]") {
   const ByteMapKernel simd = byte_map_kernel(KernelPath::kSimd), reference = byte_map_kernel(KernelPath::kReference);
   if (simd == reference) SKIP("this build maps bytes with the reference kernel (wasm: measured slower)");

@@ -23,9 +23,16 @@ T quantize(const QuantizeParams& p, float x) {
   return static_cast<T>(static_cast<int32_t>(clamped) + p.zero_point);
 }
 
+// quantize(), then the params' table if any.
+template <typename T>
+T quantize_mapped(const QuantizeParams& p, float x) {
+  const T q = quantize<T>(p, x);
+  return p.table == nullptr ? q : static_cast<T>(p.table[static_cast<uint8_t>(q)]);
+}
+
 template <typename T>
 void quantize(const QuantizeParams& p, const float* in, T* out, size_t count) {
-  for (size_t i = 0; i < count; ++i) out[i] = quantize<T>(p, in[i]);
+  for (size_t i = 0; i < count; ++i) out[i] = quantize_mapped<T>(p, in[i]);
 }
 
 }  // namespace mnw::reference
