@@ -125,6 +125,10 @@ ByteMapKernel byte_map_kernel(KernelPath path) {
   return reference::byte_map;
 }
 
+bool byte_pair_table_pays(KernelPath path, size_t count) {
+  return path == KernelPath::kSimd && simd::byte_map_kernel() == nullptr && count >= (size_t{1} << 14);
+}
+
 ChannelSumsKernel channel_sums_kernel(KernelPath path) {
   if (path == KernelPath::kSimd) {
     if (ChannelSumsKernel k = simd::channel_sums_kernel()) return k;

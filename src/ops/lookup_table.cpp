@@ -12,15 +12,18 @@ LookupTableOp::LookupTableOp(const OpContext& ctx, const std::function<int32_t(i
     const int32_t value = signed_input ? static_cast<int8_t>(byte) : byte;
     table_[static_cast<size_t>(byte)] = static_cast<uint8_t>(f(value));
   }
+  if (byte_pair_table_pays(ctx.kernel_path(), count_)) pairs_.fill(table_.data());
 }
 
 bool LookupTableOp::absorb_byte_map(const ByteTable& next, int32_t output) {
   compose_byte_tables(table_, next);
+  if (!pairs_.empty()) pairs_.fill(table_.data());
   output_ = output;
   return true;
 }
 
 void LookupTableOp::run(const TensorData& t) {
+  if (!pairs_.empty()) return pairs_.map(t.get(input_), t.get(output_), count_);
   map_(table_.data(), t.get(input_), t.get(output_), count_);
 }
 

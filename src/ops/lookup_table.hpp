@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "graph/operator.hpp"
+#include "kernels/byte_pair_map.hpp"
 #include "kernels/dispatch.hpp"
 
 namespace mnw {
@@ -24,6 +25,7 @@ class LookupTableOp final : public Operator {
  private:
   ByteTable table_{};  // indexed by the input byte
   ByteMapKernel map_;
+  BytePairTable pairs_;  // table_'s pairs, where they pay (else empty)
   int32_t input_, output_;
   size_t count_;
 };
