@@ -149,6 +149,51 @@ TEST_CASE("simd ADD and SUB equal the reference on tensors of the same shape", "
   }
 }
 
+TEST_CASE("binary byte table equals its op: MUL and ADD, same shapes and repeated rows", "[kernels]") {
+  // The table of the reference kernel against the reference kernel itself, on
+  // every target (dispatch takes tables only where they pay: wasm).
+  for (uint64_t seed = 1; seed <= 8; ++seed) {
+    Prng rng(seed);
+    const DType dtype = seed % 2 == 0 ? DType::kInt8 : DType::kUInt8;
+    CAPTURE(seed);
+    MulParams mul;
+    mul.dtype = dtype;
+    mul.a_offset = random_offset(rng, dtype);
+    mul.b_offset = random_offset(rng, dtype);
+    mul.multiplier = random_multiplier(rng, -12, -6);
+    randomize_output(mul, rng);
+    AddSubParams add;
+    add.dtype = dtype;
+    add.a_offset = random_offset(rng, dtype);
+    add.b_offset = random_offset(rng, dtype);
+    add.a_multiplier = random_multiplier(rng, -4, -1);
+    add.b_multiplier = random_multiplier(rng, -4, -1);
+    add.output_multiplier = random_multiplier(rng, -24, -18);
+    add.subtract = seed % 3 == 0;
+    randomize_output(add, rng);
+    const BinaryShape every_pair{1, size_t{1} << 16};
+    for (const BinaryShape shape : {BinaryShape{1, 1000}, BinaryShape{1, 3}, BinaryShape{37, 24}, BinaryShape{5, 1}}) {
+      CAPTURE(shape.rows, shape.inner);
+      const auto check = [&](BinaryKernel& op, BinaryKernel& fill) {
+        const size_t count = shape.rows * shape.inner;
+        const std::vector<uint8_t> a = random_bytes(rng, count, false);
+        // b as a whole tensor for one row; one row of it, repeated, otherwise.
+        const std::vector<uint8_t> b = random_bytes(rng, shape.inner, false);
+        std::vector<uint8_t> want(count), got(count);
+        op.run(a.data(), b.data(), want.data());
+        BinaryByteTable table(fill, shape);
+        table.run(a.data(), b.data(), got.data());
+        REQUIRE(got == want);
+      };
+      check(*make_mul_kernel(KernelPath::kReference, mul, shape), *make_mul_kernel(KernelPath::kReference, mul, every_pair));
+      if (shape.rows == 1) {
+        check(*make_add_sub_kernel(KernelPath::kReference, add, shape),
+              *make_add_sub_kernel(KernelPath::kReference, add, every_pair));
+      }
+    }
+  }
+}
+
 TEST_CASE("simd ADD rescales every input byte exactly, with every input shift", "[kernels]") {
   // All 256 x 256 pairs per case: every byte of each input meets the rescale.
   std::vector<uint8_t> a(256 * 256), b(256 * 256);
