@@ -1,7 +1,7 @@
 // Tables indexed by a pair of bytes, for targets without a fast vector
 // table lookup (wasm: V8 adds a fix-up to every i8x16.swizzle, and the
 // 32-bit lanes of the requantizing kernels hold only four values). They pay
-// from about 16K values per run (see byte_pair_table_pays in dispatch.hpp).
+// from a few thousand values per run (see kernels/dispatch.cpp).
 #pragma once
 
 #include <cstddef>

@@ -26,12 +26,11 @@ std::unique_ptr<BinaryKernel> make_mul_kernel(KernelPath path, const MulParams& 
 std::unique_ptr<BinaryKernel> make_add_sub_kernel(KernelPath path, const AddSubParams& params, BinaryShape shape);
 QuantizeKernel quantize_kernel(KernelPath path);
 ByteMapKernel byte_map_kernel(KernelPath path);
-// Whether an 8-bit op over `count` values should run as a table indexed by
-// byte pairs (kernels/byte_pair_map.hpp): a table op as a BytePairTable
-// instead of byte_map_kernel, ADD and SUB as a BinaryByteTable (which
-// make_add_sub_kernel then returns). On the SIMD path of
-// a target without a vector byte map, for tensors large enough to repay the
-// tables' cache misses.
+// Whether a table op over `count` bytes should run as a BytePairTable
+// (kernels/byte_pair_map.hpp) instead of byte_map_kernel: on the SIMD path
+// of a target without a vector byte map (wasm), for tensors large enough to
+// repay the 128 KB table's cache misses. make_add_sub_kernel decides the
+// same way for its BinaryByteTable.
 bool byte_pair_table_pays(KernelPath path, size_t count);
 ChannelSumsKernel channel_sums_kernel(KernelPath path);
 
