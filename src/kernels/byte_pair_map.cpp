@@ -28,7 +28,10 @@ void BytePairTable::map(const uint8_t* in, uint8_t* out, size_t count) const {
 }
 
 BinaryByteTable::BinaryByteTable(BinaryKernel& fill, BinaryShape shape)
-    : table_(size_t{1} << 16), shape_(shape), rows_(shape.rows > 1 ? shape.inner : 0) {
+    : name_(std::string("byte pair table of ") + fill.name()),
+      table_(size_t{1} << 16),
+      shape_(shape),
+      rows_(shape.rows > 1 ? shape.inner : 0) {
   std::vector<uint8_t> a(table_.size()), b(table_.size());
   for (size_t i = 0; i < table_.size(); ++i) {
     a[i] = static_cast<uint8_t>(i & 0xFF);

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "kernels/elementwise.hpp"
@@ -40,9 +41,11 @@ class BinaryByteTable final : public BinaryKernel {
   // `fill` computes the op for shape {1, 65536}: a and b as given, into out.
   BinaryByteTable(BinaryKernel& fill, BinaryShape shape);
   void run(const void* a, const void* b, void* out) override;
-  const char* name() const override { return "byte pair table"; }
+  // "byte pair table of " and the name of the kernel that filled it.
+  const char* name() const override { return name_.c_str(); }
 
  private:
+  std::string name_;
   std::vector<uint8_t> table_;
   BinaryShape shape_;
   std::vector<const uint8_t*> rows_;  // per element of b: its 256 outputs (a broadcast b)
