@@ -1,7 +1,6 @@
 // RESHAPE and SQUEEZE: the bytes stay as they are; only the declared shape
 // changes, so the op copies (its tensors are small in MobileNets: the logits).
-#include <cstring>
-
+#include "core/copy.hpp"
 #include "ops/ops.hpp"
 
 namespace mnw {
@@ -11,7 +10,8 @@ class CopyOp final : public Operator {
  public:
   CopyOp(int32_t input, int32_t output, size_t bytes) : input_(input), output_(output), bytes_(bytes) {}
   void run(const TensorData& t) override {
-    if (t.get(input_) != t.get(output_)) std::memmove(t.get(output_), t.get(input_), bytes_);
+    // Both are live during the op, so they never overlap, unless the same.
+    if (t.get(input_) != t.get(output_)) copy_bytes(t.get(output_), t.get(input_), bytes_);
   }
 
  private:

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/copy.hpp"
 #include "kernels/simd/requantize.hpp"
 
 namespace mnw::simd {
@@ -423,7 +424,7 @@ void DepthwiseConv2D::run_typed(const T* input, T* output, size_t first_row, siz
   // Input pointers at or past bounce_from move into the padded copy.
   const T* bounce_from = input + static_cast<size_t>(g.batch) * g.in_h * in_row - bounce_pixels_ * c_count;
   const T* bounce = reinterpret_cast<const T*>(scratch.bounce);
-  if (bounce_pixels_ > 0) std::memcpy(scratch.bounce, bounce_from, bounce_pixels_ * c_count * sizeof(T));
+  copy_bytes(scratch.bounce, bounce_from, bounce_pixels_ * c_count * sizeof(T));
   const void** taps = scratch.taps;
   const int taps_per_pixel = static_cast<int>(2 * pairs_);
   const int span_h = (g.kernel_h - 1) * g.dilation_h, span_w = (g.kernel_w - 1) * g.dilation_w;
