@@ -296,29 +296,43 @@ MNW_SIMD_INLINE I32 scale(const RequantView& q, I32 acc, size_t c) {
   }
 }
 
+template <Epilogue E>
+constexpr bool kPerTensorEpilogue = E == Epilogue::kDoubleRoundingPerTensor || E == Epilogue::kSingleRoundingPerTensor ||
+                                    E == Epilogue::kDoubleRoundingPreShifted || E == Epilogue::kSingleRoundingPreShifted;
+template <Epilogue E>
+constexpr bool kSingleRoundingEpilogue = E == Epilogue::kSingleRoundingPerTensor ||
+                                         E == Epilogue::kSingleRoundingPreShifted || E == Epilogue::kSingleRounding;
+
+// A per-tensor epilogue's values of two vectors after the multiply,
+// floor((x * m + R) / 2^31) with R = 2^30 (double rounding) or 0 (single),
+// the rest of the way: the shift, plus the output zero point, as int16.
+template <Epilogue E>
+MNW_SIMD_INLINE I16 finish_per_tensor(const RequantView& q, I32 ua, I32 ub) {
+  static_assert(kPerTensorEpilogue<E>);
+  constexpr bool kPreShifted = E == Epilogue::kDoubleRoundingPreShifted || E == Epilogue::kSingleRoundingPreShifted;
+  constexpr bool kSingle = kSingleRoundingEpilogue<E>;
+  if constexpr (kPreShifted) {
+    if constexpr (!kSingle) {
+      ua += ua >> 31;
+      ub += ub >> 31;
+    }
+    ua = shift_right(ua, q.pre_shift);
+    ub = shift_right(ub, q.pre_shift);
+  }
+  I16 u = narrow(ua, ub);
+  // Saturating: -2^15 stays put, which rounds the same by any shift.
+  if constexpr (!kSingle && !kPreShifted) u = xsimd::sadd(u, u >> 15);
+  return xsimd::sadd(mul_round_q15(u, q.round_multiplier), q.zero_point);
+}
+
 // The accumulators of channels [c, c + 2 * kLanes) requantized up to the
 // clamp: scaled, plus the output zero point, as int16.
 template <Epilogue E>
 MNW_SIMD_INLINE I16 requantize_pair(const RequantView& q, I32 a, I32 b, size_t c) {
-  constexpr bool kPerTensor = E == Epilogue::kDoubleRoundingPerTensor || E == Epilogue::kSingleRoundingPerTensor;
-  constexpr bool kPreShifted = E == Epilogue::kDoubleRoundingPreShifted || E == Epilogue::kSingleRoundingPreShifted;
-  if constexpr (kPerTensor || kPreShifted) {
-    constexpr bool kSingle = E == Epilogue::kSingleRoundingPerTensor || E == Epilogue::kSingleRoundingPreShifted;
-    const I32 rounding(kSingle ? 0 : 1 << 30);
-    I32 ua = mul_round_shift<31>(a, q.tensor_multiplier, rounding);
-    I32 ub = mul_round_shift<31>(b, q.tensor_multiplier, rounding);
-    if constexpr (kPreShifted) {
-      if constexpr (!kSingle) {
-        ua += ua >> 31;
-        ub += ub >> 31;
-      }
-      ua = shift_right(ua, q.pre_shift);
-      ub = shift_right(ub, q.pre_shift);
-    }
-    I16 u = narrow(ua, ub);
-    // Saturating: -2^15 stays put, which rounds the same by any shift.
-    if constexpr (!kSingle && kPerTensor) u = xsimd::sadd(u, u >> 15);
-    return xsimd::sadd(mul_round_q15(u, q.round_multiplier), q.zero_point);
+  if constexpr (kPerTensorEpilogue<E>) {
+    const I32 rounding(kSingleRoundingEpilogue<E> ? 0 : 1 << 30);
+    return finish_per_tensor<E>(q, mul_round_shift<31>(a, q.tensor_multiplier, rounding),
+                                mul_round_shift<31>(b, q.tensor_multiplier, rounding));
   } else {
     return xsimd::sadd(narrow(scale<E>(q, a, c), scale<E>(q, b, c + kLanes)), q.zero_point);
   }
