@@ -18,8 +18,13 @@
 //   store_half       stores half a vector (one output row of a register tile).
 //   widen            half of the int16 lanes sign-extended to int32 (the
 //                    elementwise kernels' products and rescales).
-//   truncate_to_int32  float to int32 lanes; xsimd's wasm conversion goes
-//                    lane by lane through scalar code.
+//   whole_to_int32   float lanes holding whole numbers below 2^22 in
+//                    magnitude to int32, in two instructions: xsimd's wasm
+//                    conversion goes lane by lane through scalar code, and
+//                    V8 expands the saturating one to about seven.
+//   clamp_float      min and max that leave NaN unspecified: on wasm the
+//                    pseudo-min/max (one instruction each), where V8
+//                    expands IEEE min/max to about seven.
 //   load_table16     16 bytes into every 128-bit block of a vector, the
 //   lookup16         table lookup16 indexes with one byte per lane, giving 0
 //                    for indices >= 16 (i8x16.swizzle, pshufb). xsimd 13's
@@ -397,14 +402,21 @@ MNW_SIMD_INLINE xsimd::batch<int32_t, A> widen(xsimd::batch<int16_t, A> v) {
   return xsimd::batch<int32_t, A>::load_aligned(r);
 }
 
-// Float lanes truncated toward zero to int32; the values must be in int32's
-// range (NaN gives 0 on wasm, INT32_MIN on x86).
-template <class A>
-MNW_SIMD_INLINE xsimd::batch<int32_t, A> truncate_to_int32(xsimd::batch<float, A> v) {
+// Adding 1.5 * 2^23 puts a whole number below 2^22 in magnitude into the low
+// mantissa bits, where the magic number's own bits are subtracted again.
+template <class A = Arch>
+MNW_SIMD_INLINE xsimd::batch<int32_t, A> whole_to_int32(xsimd::batch<float, A> v) {
+  constexpr float kMagic = 12582912.0f;  // 1.5 * 2^23, bits 0x4B400000
+  return xsimd::bitwise_cast<int32_t>(v + xsimd::batch<float, A>(kMagic)) - xsimd::batch<int32_t, A>(0x4B400000);
+}
+
+template <class A = Arch>
+MNW_SIMD_INLINE xsimd::batch<float, A> clamp_float(xsimd::batch<float, A> v, xsimd::batch<float, A> lo,
+                                                   xsimd::batch<float, A> hi) {
 #if XSIMD_WITH_WASM
-  if constexpr (arch::kWasm<A>) return wasm_i32x4_trunc_sat_f32x4(v);
+  if constexpr (arch::kWasm<A>) return wasm_f32x4_pmin(wasm_f32x4_pmax(v, lo), hi);
 #endif
-  return xsimd::batch_cast<int32_t>(v);
+  return xsimd::min(xsimd::max(v, lo), hi);
 }
 
 // 16 bytes from p (any alignment), repeated in every 128-bit block: the
