@@ -11,17 +11,8 @@
 // show what the first one paid for V8's baseline (Liftoff) code.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer } from '../scripts/serve.mjs';
+import { arg, SHARED, startBrowser } from './browser.mjs';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SHARED = process.env.MNW_SHARED_DIR ?? path.join(REPO, '..', 'shared');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const RUNS = Number(arg('--runs', 5));
 const MODEL = arg('--model', 'mobilenet_v2_1.0_224_quant');
 const PHOTO = path.join(SHARED, 'images', 'grace_hopper.bmp');
@@ -48,12 +39,7 @@ async function firstClassification({ model, photo, threads }) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-const { server, url } = await startServer({ port: 0 });
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const { browser, url, close } = await startBrowser();
 const photo = readFileSync(PHOTO).toString('base64');
 const rows = [];
 try {
@@ -72,8 +58,7 @@ try {
     rows.push(row);
   }
 } finally {
-  await browser.close();
-  server.close();
+  await close();
 }
 
 console.log(`First classification of ${path.basename(PHOTO)} with ${MODEL} in Chromium ${browser.version()}, ` +

@@ -11,17 +11,8 @@
 // its baseline code with optimized code.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer } from '../scripts/serve.mjs';
+import { arg, REPO, SHARED, startBrowser } from './browser.mjs';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SHARED = process.env.MNW_SHARED_DIR ?? path.join(REPO, '..', 'shared');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const MODEL = arg('--model', 'mobilenet_v2_1.0_224_quant');
 const RUNS = Number(arg('--runs', 50));
 const THREADS = Number(arg('--threads', 1));
@@ -51,12 +42,7 @@ async function profileInPage({ model, runs, threads }) {
   return { rows, kernels: engine.info.kernels, threads: engine.info.threads, isolated: crossOriginIsolated };
 }
 
-const { server, url } = await startServer({ port: 0 });
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const { browser, url, close } = await startBrowser();
 let result;
 try {
   const page = await browser.newPage();
@@ -64,8 +50,7 @@ try {
   await page.goto(`${url}/profile`);
   result = await page.evaluate(profileInPage, { model: MODEL, runs: RUNS, threads: THREADS });
 } finally {
-  await browser.close();
-  server.close();
+  await close();
 }
 
 const { rows } = result;
