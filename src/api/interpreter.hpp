@@ -35,6 +35,10 @@ struct InterpreterOptions {
   std::shared_ptr<ThreadPool> thread_pool;
   // Refuse models whose activations would need more memory than this.
   size_t max_arena_bytes = size_t{1} << 30;
+  // At most this much memory for the lookup tables that make some ops faster
+  // (kernels/byte_pair_map.hpp: 128 KB or 64 KB each, in wasm; MobileNet V3
+  // Small builds 2.5 MB). Ops past it run without them.
+  size_t max_table_bytes = size_t{32} << 20;
   // Run a chain of 8-bit elementwise ops with constant parameters (a float
   // model's input normalization QUANTIZE -> MUL -> SUB, say) as one table
   // lookup; the tensors inside the chain are then never written. Off for
@@ -54,6 +58,9 @@ class Interpreter {
   const Model& model() const { return *model_; }
   KernelPath kernel_path() const { return options_.kernel_path; }
   size_t arena_bytes() const { return arena_bytes_; }
+  // Bytes of the optional lookup tables the operators built at load (see
+  // InterpreterOptions::max_table_bytes).
+  size_t table_bytes() const { return table_bytes_; }
   int threads() const { return thread_pool_->threads(); }
 
   size_t input_count() const { return model_->inputs.size(); }
@@ -88,6 +95,7 @@ class Interpreter {
   std::vector<int> fused_into_;  // per operator, see fused_into()
   std::unique_ptr<uint8_t[]> arena_storage_;
   size_t arena_bytes_ = 0;
+  size_t table_bytes_ = 0;
   std::vector<uint8_t*> tensor_pointers_;  // per tensor: constant data or arena slot
 };
 

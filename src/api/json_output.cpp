@@ -58,7 +58,8 @@ std::string model_info_json(const Classifier& classifier) {
          ",\"classes\":" + std::to_string(classifier.class_count()) + ",\"labels\":" + (has_labels ? "true" : "false") +
          ",\"ops\":" + op_counts + ",\"operatorCount\":" + std::to_string(model.operators.size()) +
          ",\"kernels\":" + json_quote(kernel_path_name(engine.kernel_path())) +
-         ",\"arenaBytes\":" + std::to_string(engine.arena_bytes()) + ",\"description\":" + json_quote(model.description) + "}";
+         ",\"arenaBytes\":" + std::to_string(engine.arena_bytes()) +
+         ",\"tableBytes\":" + std::to_string(engine.table_bytes()) + ",\"description\":" + json_quote(model.description) + "}";
 }
 
 std::string operator_timings_json(const std::vector<OperatorTiming>& timings) {

@@ -15,7 +15,7 @@ std::string classifications_json(const std::vector<Classification>& results);
 
 // {"inputs": [{"name", "shape", "dtype", "scale", "zeroPoint", "bytes"}], "outputs": [...],
 //  "width", "height", "classes", "labels": bool, "ops": {"CONV_2D": 15, ...},
-//  "kernels": "wasm-simd128", "arenaBytes", "description"}
+//  "kernels": "wasm-simd128", "arenaBytes", "tableBytes", "description"}
 std::string model_info_json(const Classifier& classifier);
 
 // [{"type": "CONV_2D", "output": [1,112,112,16], "macs", "ms", "fusedInto": -1}, ...]

@@ -20,6 +20,7 @@ namespace mnw {
 // 1.7x faster than reference::byte_map.
 class BytePairTable {
  public:
+  static constexpr size_t kBytes = (size_t{1} << 16) * sizeof(uint16_t);
   // From a 256-entry table, indexed by the byte.
   void fill(const uint8_t* table);
   bool empty() const { return pairs_.empty(); }
@@ -38,6 +39,7 @@ class BytePairTable {
 // rescales per value, where MUL's one makes its vector kernel as fast).
 class BinaryByteTable final : public BinaryKernel {
  public:
+  static constexpr size_t kBytes = size_t{1} << 16;
   // `fill` computes the op for shape {1, 65536}: a and b as given, into out.
   BinaryByteTable(BinaryKernel& fill, BinaryShape shape);
   void run(const void* a, const void* b, void* out) override;

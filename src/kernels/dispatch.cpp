@@ -114,7 +114,8 @@ std::unique_ptr<BinaryKernel> make_mul_kernel(KernelPath path, const MulParams& 
   return std::make_unique<ReferenceMul>(params, shape);
 }
 
-std::unique_ptr<BinaryKernel> make_add_sub_kernel(KernelPath path, const AddSubParams& params, BinaryShape shape) {
+std::unique_ptr<BinaryKernel> make_add_sub_kernel(KernelPath path, const AddSubParams& params, BinaryShape shape,
+                                                  bool byte_table) {
   const auto make = [&](BinaryShape s) -> std::unique_ptr<BinaryKernel> {
     if (path == KernelPath::kSimd) {
       if (auto k = simd::make_add_sub_kernel(params, s)) return k;
@@ -122,8 +123,8 @@ std::unique_ptr<BinaryKernel> make_add_sub_kernel(KernelPath path, const AddSubP
     if (params.dtype == DType::kUInt8) return std::make_unique<ReferenceAddSub<uint8_t>>(params, s);
     return std::make_unique<ReferenceAddSub<int8_t>>(params, s);
   };
-  // Where byte pair tables pay, the kernel fills one over every pair.
-  if (vector_byte_map_missing(path) && shape.rows * shape.inner >= kBinaryByteTableMinimum) {
+  // The kernel fills the table over every pair of bytes.
+  if (byte_table) {
     return std::make_unique<BinaryByteTable>(*make(BinaryShape{1, size_t{1} << 16}), shape);
   }
   return make(shape);
@@ -145,6 +146,10 @@ ByteMapKernel byte_map_kernel(KernelPath path) {
 
 bool byte_pair_table_pays(KernelPath path, size_t count) {
   return vector_byte_map_missing(path) && count >= kBytePairTableMinimum;
+}
+
+bool binary_byte_table_pays(KernelPath path, size_t count) {
+  return vector_byte_map_missing(path) && count >= kBinaryByteTableMinimum;
 }
 
 ChannelSumsKernel channel_sums_kernel(KernelPath path) {

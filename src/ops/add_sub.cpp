@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/fixed_point.hpp"
+#include "kernels/byte_pair_map.hpp"
 #include "kernels/reference/add_sub.hpp"
 #include "ops/elementwise_binary.hpp"
 #include "ops/quantized_params.hpp"
@@ -15,8 +16,10 @@ namespace {
 struct AddSubOp {
   using Params = AddSubParams;
   static int32_t value(const Params& p, int32_t x, int32_t y) { return reference::add_sub(p, x, y); }
-  static std::unique_ptr<BinaryKernel> kernel(KernelPath path, const Params& p, BinaryShape shape) {
-    return make_add_sub_kernel(path, p, shape);
+  static std::unique_ptr<BinaryKernel> kernel(const OpContext& ctx, const Params& p, BinaryShape shape) {
+    const bool table = binary_byte_table_pays(ctx.kernel_path(), shape.rows * shape.inner) &&
+                       ctx.take_table_bytes(BinaryByteTable::kBytes);
+    return make_add_sub_kernel(ctx.kernel_path(), p, shape, table);
   }
   // The sum of the rescaled inputs is symmetric: they swap with their
   // parameters. A difference is not.

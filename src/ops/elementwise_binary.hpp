@@ -89,7 +89,7 @@ class BroadcastBinaryOp final : public Operator {
 // plan. Op describes the op:
 //   Op::Params                                   the kernels' parameters
 //   Op::value(p, x, y) -> int32_t                the output for values x of a, y of b
-//   Op::kernel(path, p, shape)                   its BinaryKernel
+//   Op::kernel(ctx, p, shape)                    its BinaryKernel
 //   Op::swapped(p) -> std::optional<Params>      parameters for b op a, if it has them
 //   Op::elementwise<T>(p)                        f(T, T) -> T for any other broadcast
 template <class Op>
@@ -101,11 +101,11 @@ OperatorPtr make_binary_op(const OpContext& ctx, const typename Op::Params& p) {
     case BroadcastKind::kScalarB:
       return std::make_unique<ScalarOperandOp>(ctx, 1, [p](int32_t x, int32_t s) { return Op::value(p, x, s); });
     case BroadcastKind::kRepeatB:
-      return std::make_unique<BinaryKernelOp>(ctx, Op::kernel(ctx.kernel_path(), p, plan.shape), ctx.input_index(0),
+      return std::make_unique<BinaryKernelOp>(ctx, Op::kernel(ctx, p, plan.shape), ctx.input_index(0),
                                               ctx.input_index(1));
     case BroadcastKind::kRepeatA:
       if (const auto swapped = Op::swapped(p)) {
-        return std::make_unique<BinaryKernelOp>(ctx, Op::kernel(ctx.kernel_path(), *swapped, plan.shape),
+        return std::make_unique<BinaryKernelOp>(ctx, Op::kernel(ctx, *swapped, plan.shape),
                                                 ctx.input_index(1), ctx.input_index(0));
       }
       break;

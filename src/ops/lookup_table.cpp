@@ -12,7 +12,9 @@ LookupTableOp::LookupTableOp(const OpContext& ctx, const std::function<int32_t(i
     const int32_t value = signed_input ? static_cast<int8_t>(byte) : byte;
     table_[static_cast<size_t>(byte)] = static_cast<uint8_t>(f(value));
   }
-  if (byte_pair_table_pays(ctx.kernel_path(), count_)) pairs_.fill(table_.data());
+  if (byte_pair_table_pays(ctx.kernel_path(), count_) && ctx.take_table_bytes(BytePairTable::kBytes)) {
+    pairs_.fill(table_.data());
+  }
 }
 
 bool LookupTableOp::absorb_byte_map(const ByteTable& next, int32_t output) {

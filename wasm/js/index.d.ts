@@ -111,6 +111,8 @@ export interface ModelInfo {
   kernels: string;
   /** Bytes of activation memory the model uses. */
   arenaBytes: number;
+  /** Bytes of lookup tables built at load to run some operators faster (wasm only). */
+  tableBytes: number;
   description: string;
 }
 
