@@ -41,14 +41,10 @@ ModelBuilder normalization_model(bool intermediate_is_output = false, bool scala
 }
 
 std::unique_ptr<Interpreter> load(const ModelBuilder& model, KernelPath path, bool fuse) {
-  auto read = read_model(model.build());
-  REQUIRE(read);
   InterpreterOptions options;
   options.kernel_path = path;
   options.fuse_byte_maps = fuse;
-  auto interpreter = Interpreter::create(std::move(read).value(), options);
-  REQUIRE(interpreter);
-  return std::move(interpreter).value();
+  return require_model(model, options);
 }
 
 // Values spread over the quantized range (in steps of `scale`), a third of

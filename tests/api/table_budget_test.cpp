@@ -35,14 +35,10 @@ ModelBuilder many_tables_model() {
 }
 
 std::unique_ptr<Interpreter> load(KernelPath path, size_t max_table_bytes) {
-  auto model = read_model(many_tables_model().build());
-  REQUIRE(model);
   InterpreterOptions options;
   options.kernel_path = path;
   options.max_table_bytes = max_table_bytes;
-  auto interpreter = Interpreter::create(std::move(model).value(), options);
-  REQUIRE(interpreter);
-  return std::move(interpreter).value();
+  return require_model(many_tables_model(), options);
 }
 
 std::vector<std::vector<uint8_t>> outputs_for(Interpreter& interpreter, const std::vector<uint8_t>& input) {

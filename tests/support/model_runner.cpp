@@ -15,20 +15,30 @@ void add_single_op(ModelBuilder& model, int32_t builtin_code, std::vector<int32_
   model.set_outputs({output});
 }
 
-Result<std::unique_ptr<Interpreter>> load_model(const ModelBuilder& model, KernelPath path) {
+Result<std::unique_ptr<Interpreter>> load_model(const ModelBuilder& model, const InterpreterOptions& options) {
   auto read = read_model(model.build());
   if (!read) return read.status();
-  InterpreterOptions options;
-  options.kernel_path = path;
   return Interpreter::create(std::move(read).value(), options);
 }
 
-std::unique_ptr<Interpreter> require_model(const ModelBuilder& model, KernelPath path) {
-  auto loaded = load_model(model, path);
-  INFO("kernel path: " << kernel_path_name(path));
+Result<std::unique_ptr<Interpreter>> load_model(const ModelBuilder& model, KernelPath path) {
+  InterpreterOptions options;
+  options.kernel_path = path;
+  return load_model(model, options);
+}
+
+std::unique_ptr<Interpreter> require_model(const ModelBuilder& model, const InterpreterOptions& options) {
+  auto loaded = load_model(model, options);
+  INFO("kernel path: " << kernel_path_name(options.kernel_path));
   INFO("load error: " << loaded.status().message());
   REQUIRE(loaded.is_ok());
   return std::move(loaded).value();
+}
+
+std::unique_ptr<Interpreter> require_model(const ModelBuilder& model, KernelPath path) {
+  InterpreterOptions options;
+  options.kernel_path = path;
+  return require_model(model, options);
 }
 
 Status load_error(const ModelBuilder& model) {

@@ -34,9 +34,11 @@ void add_single_op(ModelBuilder& model, int32_t builtin_code, std::vector<int32_
                    BuiltinOptions options = {});
 
 // read_model + Interpreter::create on the built bytes.
+Result<std::unique_ptr<Interpreter>> load_model(const ModelBuilder& model, const InterpreterOptions& options);
 Result<std::unique_ptr<Interpreter>> load_model(const ModelBuilder& model,
                                                 KernelPath path = default_kernel_path());
 // load_model that must succeed (REQUIREd, with the error message shown).
+std::unique_ptr<Interpreter> require_model(const ModelBuilder& model, const InterpreterOptions& options);
 std::unique_ptr<Interpreter> require_model(const ModelBuilder& model, KernelPath path = default_kernel_path());
 // The Status of a model that must fail to load (REQUIREd).
 Status load_error(const ModelBuilder& model);
