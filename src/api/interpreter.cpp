@@ -115,19 +115,24 @@ Result<std::unique_ptr<Interpreter>> Interpreter::create(std::shared_ptr<const M
   self->thread_pool_ = options.thread_pool ? options.thread_pool
                                            : std::make_shared<ThreadPool>(std::clamp(options.threads, 1, kMaxThreads));
   self->operators_.reserve(model->operators.size());
-  size_t table_bytes_left = options.max_table_bytes;
   for (size_t i = 0; i < model->operators.size(); ++i) {
-    auto op = create_operator(OpContext(*model, i, options.kernel_path, *self->thread_pool_, table_bytes_left));
+    auto op = create_operator(OpContext(*model, i, options.kernel_path, *self->thread_pool_));
     if (!op) return op.status();
     self->operators_.push_back(std::move(op).value());
   }
-  self->table_bytes_ = options.max_table_bytes - table_bytes_left;
   self->fused_into_.assign(self->operators_.size(), -1);
   if (options.fuse_byte_maps) self->fused_into_ = fuse_byte_maps(*model, self->operators_, lifetimes);
-  // A fused operator never runs: its memory (a table, say) goes now.
+  // A fused operator never runs: it goes now; the others get their tables,
+  // so that a model of many small ops cannot make each build 64-128 KB.
+  size_t table_bytes_left = options.max_table_bytes;
   for (size_t i = 0; i < self->operators_.size(); ++i) {
-    if (self->fused_into_[i] >= 0) self->operators_[i].reset();
+    if (self->fused_into_[i] >= 0) {
+      self->operators_[i].reset();
+    } else {
+      self->operators_[i]->build_tables(table_bytes_left);
+    }
   }
+  self->table_bytes_ = options.max_table_bytes - table_bytes_left;
 
   // Only activations (lifetime bytes > 0) get arena space.
   const MemoryPlan plan = plan_memory(lifetimes);

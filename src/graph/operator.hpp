@@ -54,21 +54,21 @@ class Operator {
   // Makes the op apply `next` to every byte it writes and write the result
   // to tensor `output` instead of its own output; false if it cannot.
   virtual bool absorb_byte_map(const ByteTable& /*next*/, int32_t /*output*/) { return false; }
+  // Once fusion is done, for the operators that run: builds the optional
+  // lookup tables that make the op faster, taking their bytes from what is
+  // left of the interpreter's allowance (InterpreterOptions::max_table_bytes).
+  virtual void build_tables(size_t& /*table_bytes_left*/) {}
 };
 
 // What an operator sees while it is being created.
 class OpContext {
  public:
-  // table_bytes_left: what ops may still spend on lookup tables (see
-  // take_table_bytes), shared by the operators of one interpreter.
-  OpContext(const Model& model, size_t op_index, KernelPath kernel_path, ThreadPool& thread_pool,
-            size_t& table_bytes_left)
+  OpContext(const Model& model, size_t op_index, KernelPath kernel_path, ThreadPool& thread_pool)
       : model_(model),
         op_index_(op_index),
         op_(model.operators[op_index]),
         kernel_path_(kernel_path),
-        thread_pool_(thread_pool),
-        table_bytes_left_(table_bytes_left) {}
+        thread_pool_(thread_pool) {}
 
   const Model& model() const { return model_; }
   const OperatorInfo& op() const { return op_; }
@@ -77,15 +77,6 @@ class OpContext {
   // The interpreter's threads, which outlive the operator: operators that
   // split their work keep a reference.
   ThreadPool& thread_pool() const { return thread_pool_; }
-  // Takes `bytes` of the interpreter's allowance for the optional lookup
-  // tables ops build at load (InterpreterOptions::max_table_bytes): true if
-  // there was that much left. An op told false does without the table, so a
-  // model of many small ops cannot make each build 128 KB.
-  bool take_table_bytes(size_t bytes) const {
-    if (bytes > table_bytes_left_) return false;
-    table_bytes_left_ -= bytes;
-    return true;
-  }
 
   size_t input_count() const { return op_.inputs.size(); }
   bool has_input(size_t i) const { return i < op_.inputs.size() && op_.inputs[i] >= 0; }
@@ -119,7 +110,6 @@ class OpContext {
   const OperatorInfo& op_;
   KernelPath kernel_path_;
   ThreadPool& thread_pool_;
-  size_t& table_bytes_left_;
 };
 
 using OperatorPtr = std::unique_ptr<Operator>;

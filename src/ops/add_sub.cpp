@@ -16,10 +16,12 @@ namespace {
 struct AddSubOp {
   using Params = AddSubParams;
   static int32_t value(const Params& p, int32_t x, int32_t y) { return reference::add_sub(p, x, y); }
-  static std::unique_ptr<BinaryKernel> kernel(const OpContext& ctx, const Params& p, BinaryShape shape) {
-    const bool table = binary_byte_table_pays(ctx.kernel_path(), shape.rows * shape.inner) &&
-                       ctx.take_table_bytes(BinaryByteTable::kBytes);
-    return make_add_sub_kernel(ctx.kernel_path(), p, shape, table);
+  static std::unique_ptr<BinaryKernel> kernel(KernelPath path, const Params& p, BinaryShape shape) {
+    return make_add_sub_kernel(path, p, shape, false);
+  }
+  static BinaryKernelOp::KernelMaker table_kernel(KernelPath path, const Params& p, BinaryShape shape) {
+    if (!binary_byte_table_pays(path, shape.rows * shape.inner)) return {};
+    return [path, p, shape] { return make_add_sub_kernel(path, p, shape, true); };
   }
   // The sum of the rescaled inputs is symmetric: they swap with their
   // parameters. A difference is not.

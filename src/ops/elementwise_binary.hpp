@@ -11,21 +11,32 @@
 #include <optional>
 
 #include "graph/operator.hpp"
+#include "kernels/byte_pair_map.hpp"
 #include "kernels/dispatch.hpp"
 #include "ops/broadcast.hpp"
+#include "ops/lookup_table.hpp"
 
 namespace mnw {
 
 // Runs a BinaryKernel on inputs `a` and `b` (the kernel's operands, which
-// the op may have swapped) into output 0.
+// the op may have swapped) into output 0. table_kernel, if set, makes the
+// op's BinaryByteTable, which replaces the kernel when build_tables has room.
 class BinaryKernelOp final : public Operator {
  public:
-  BinaryKernelOp(const OpContext& ctx, std::unique_ptr<BinaryKernel> kernel, int32_t a, int32_t b)
-      : kernel_(std::move(kernel)), a_(a), b_(b), out_(ctx.output_index(0)) {}
+  using KernelMaker = std::function<std::unique_ptr<BinaryKernel>()>;
+  BinaryKernelOp(const OpContext& ctx, std::unique_ptr<BinaryKernel> kernel, int32_t a, int32_t b,
+                 KernelMaker table_kernel)
+      : kernel_(std::move(kernel)), table_kernel_(std::move(table_kernel)), a_(a), b_(b), out_(ctx.output_index(0)) {}
   void run(const TensorData& t) override { kernel_->run(t.get(a_), t.get(b_), t.get(out_)); }
+  void build_tables(size_t& table_bytes_left) override {
+    if (!table_kernel_ || table_bytes_left < BinaryByteTable::kBytes) return;
+    table_bytes_left -= BinaryByteTable::kBytes;
+    kernel_ = table_kernel_();
+  }
 
  private:
   std::unique_ptr<BinaryKernel> kernel_;
+  KernelMaker table_kernel_;
   int32_t a_, b_, out_;
 };
 
@@ -44,6 +55,7 @@ class ScalarOperandOp final : public Operator {
   // A byte map when the single element is a constant.
   ByteMap byte_map() const override;
   bool absorb_byte_map(const ByteTable& next, int32_t output) override;
+  void build_tables(size_t& table_bytes_left) override { map_.build_pairs(table_bytes_left); }
 
  private:
   void build_table(uint8_t scalar_byte);
@@ -52,10 +64,8 @@ class ScalarOperandOp final : public Operator {
   bool signed_;
   bool constant_;           // the single element is a constant: the table is built once
   int tabulated_for_ = -1;  // the single element's byte the table is for, or -1
-  ByteTable table_{};
-  ByteMapKernel map_;
+  TensorByteMap map_;
   int32_t input_, scalar_, output_;
-  size_t count_;
 };
 
 // Broadcasts the kernels do not cover, element by element: out = f(a, b)
@@ -89,7 +99,8 @@ class BroadcastBinaryOp final : public Operator {
 // plan. Op describes the op:
 //   Op::Params                                   the kernels' parameters
 //   Op::value(p, x, y) -> int32_t                the output for values x of a, y of b
-//   Op::kernel(ctx, p, shape)                    its BinaryKernel
+//   Op::kernel(path, p, shape)                   its BinaryKernel
+//   Op::table_kernel(path, p, shape)             a maker of its BinaryByteTable, where one pays, or {}
 //   Op::swapped(p) -> std::optional<Params>      parameters for b op a, if it has them
 //   Op::elementwise<T>(p)                        f(T, T) -> T for any other broadcast
 template <class Op>
@@ -101,12 +112,13 @@ OperatorPtr make_binary_op(const OpContext& ctx, const typename Op::Params& p) {
     case BroadcastKind::kScalarB:
       return std::make_unique<ScalarOperandOp>(ctx, 1, [p](int32_t x, int32_t s) { return Op::value(p, x, s); });
     case BroadcastKind::kRepeatB:
-      return std::make_unique<BinaryKernelOp>(ctx, Op::kernel(ctx, p, plan.shape), ctx.input_index(0),
-                                              ctx.input_index(1));
+      return std::make_unique<BinaryKernelOp>(ctx, Op::kernel(ctx.kernel_path(), p, plan.shape), ctx.input_index(0),
+                                              ctx.input_index(1), Op::table_kernel(ctx.kernel_path(), p, plan.shape));
     case BroadcastKind::kRepeatA:
       if (const auto swapped = Op::swapped(p)) {
-        return std::make_unique<BinaryKernelOp>(ctx, Op::kernel(ctx, *swapped, plan.shape),
-                                                ctx.input_index(1), ctx.input_index(0));
+        return std::make_unique<BinaryKernelOp>(ctx, Op::kernel(ctx.kernel_path(), *swapped, plan.shape),
+                                                ctx.input_index(1), ctx.input_index(0),
+                                                Op::table_kernel(ctx.kernel_path(), *swapped, plan.shape));
       }
       break;
     case BroadcastKind::kGeneral:

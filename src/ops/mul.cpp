@@ -16,9 +16,11 @@ namespace {
 struct MulOp {
   using Params = MulParams;
   static int32_t value(const Params& p, int32_t x, int32_t y) { return reference::mul(p, x, y); }
-  static std::unique_ptr<BinaryKernel> kernel(const OpContext& ctx, const Params& p, BinaryShape shape) {
-    return make_mul_kernel(ctx.kernel_path(), p, shape);
+  static std::unique_ptr<BinaryKernel> kernel(KernelPath path, const Params& p, BinaryShape shape) {
+    return make_mul_kernel(path, p, shape);
   }
+  // MUL keeps its vector kernel (see make_mul_kernel).
+  static BinaryKernelOp::KernelMaker table_kernel(KernelPath, const Params&, BinaryShape) { return {}; }
   // The product is symmetric: the operands swap with their offsets.
   static std::optional<Params> swapped(Params p) {
     std::swap(p.a_offset, p.b_offset);
