@@ -348,8 +348,7 @@ DepthwiseConv2D::DepthwiseConv2D(const ConvDesc& d)
       zero_point_row_(padded_channels_, static_cast<unsigned char>(d.input_zero_point)),
       weights_(padded_channels_ * pairs_ * 2, 0),
       bias_(padded_channels_, 0),
-      requantizer_(d, padded_channels_, accumulator_bounds(d, FilterLayout::kDepthwise),
-                   weight_peaks(d, FilterLayout::kDepthwise)),
+      requantizer_(scaled_weights_requantizer(d, padded_channels_, FilterLayout::kDepthwise)),
       accumulator_count_(round_up(chunk_pixels_ * channels_ + kBlock, kBlock)),
       taps_(static_cast<size_t>(d.threads) * chunk_pixels_ * 2 * pairs_),
       accumulators_(static_cast<size_t>(d.threads) * accumulator_count_) {

@@ -48,6 +48,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
 #include <type_traits>
 #include <vector>
@@ -73,42 +74,75 @@ enum class Epilogue : uint8_t {
 // FULLY_CONNECTED: [out_c][taps]) or interleaved (DEPTHWISE: [taps][out_c]).
 enum class FilterLayout : uint8_t { kChannelMajor, kDepthwise };
 
+// Per output channel of d: the sum of its weights, of their magnitudes, and
+// the largest magnitude.
+struct ChannelWeights {
+  int64_t sum = 0, magnitude = 0;
+  int32_t peak = 0;
+};
+
+// One channel's taps, `stride` apart. In chunks whose int32 sums cannot
+// overflow (|w| <= 2^15), in loops without branches that compilers
+// vectorize: branches and 64-bit sums per weight took most of a model's load
+// time.
+inline ChannelWeights weigh_channel(const int16_t* w, size_t taps, size_t stride) {
+  constexpr size_t kChunk = size_t{1} << 15;
+  ChannelWeights r;
+  for (size_t first = 0; first < taps; first += kChunk) {
+    const size_t end = std::min(taps, first + kChunk);
+    int32_t sum = 0, magnitude = 0, peak = r.peak;
+    for (size_t t = first; t < end; ++t) {
+      const int32_t v = w[t * stride];
+      sum += v;
+      magnitude += std::abs(v);
+      peak = std::max(peak, std::abs(v));
+    }
+    r.sum += sum;
+    r.magnitude += magnitude;
+    r.peak = peak;
+  }
+  return r;
+}
+
+inline std::vector<ChannelWeights> channel_weights(const ConvDesc& d, FilterLayout layout) {
+  const size_t channels = d.bias.size(), taps = channels == 0 ? 0 : d.filter.size() / channels;
+  std::vector<ChannelWeights> result(channels);
+  for (size_t c = 0; c < channels; ++c) {
+    result[c] = layout == FilterLayout::kChannelMajor ? weigh_channel(d.filter.data() + c * taps, taps, 1)
+                                                      : weigh_channel(d.filter.data() + c, taps, channels);
+  }
+  return result;
+}
+
 // Per output channel, the largest |bias + sum_t w_t * (x_t - input_zero_point)|
 // over inputs x_t in the activation type's range: no accumulator of the
 // kernel (padding reads the zero point) goes beyond it.
-inline std::vector<int64_t> accumulator_bounds(const ConvDesc& d, FilterLayout layout) {
+inline std::vector<int64_t> accumulator_bounds(const ConvDesc& d, const std::vector<ChannelWeights>& weights) {
   const bool is_signed = d.dtype == DType::kInt8;
   // x - zero_point spans [lowest, highest], lowest <= 0 <= highest.
   const int64_t lowest = (is_signed ? -128 : 0) - int64_t{d.input_zero_point};
   const int64_t highest = (is_signed ? 127 : 255) - int64_t{d.input_zero_point};
-  const size_t channels = d.bias.size(), taps = channels == 0 ? 0 : d.filter.size() / channels;
-  std::vector<int64_t> bounds(channels);
-  for (size_t c = 0; c < channels; ++c) {
-    // Sums of the positive and of the negative weights: the extremes take
+  std::vector<int64_t> bounds(weights.size());
+  for (size_t c = 0; c < bounds.size(); ++c) {
+    // The sums of the positive and of the negative weights: the extremes take
     // the one at highest and the other at lowest.
-    int64_t positive = 0, negative = 0;
-    for (size_t t = 0; t < taps; ++t) {
-      const int32_t w = d.filter[layout == FilterLayout::kChannelMajor ? c * taps + t : t * channels + c];
-      (w > 0 ? positive : negative) += w;
-    }
+    const int64_t positive = (weights[c].magnitude + weights[c].sum) / 2;
+    const int64_t negative = (weights[c].sum - weights[c].magnitude) / 2;
     const int64_t low = d.bias[c] + positive * lowest + negative * highest;
     const int64_t high = d.bias[c] + positive * highest + negative * lowest;
     bounds[c] = std::max(-low, high);
   }
   return bounds;
 }
+inline std::vector<int64_t> accumulator_bounds(const ConvDesc& d, FilterLayout layout) {
+  return accumulator_bounds(d, channel_weights(d, layout));
+}
 
 // Per output channel, the largest |weight|: how far a kernel may scale the
 // channel's int16 weights (see Requantizer).
-inline std::vector<int32_t> weight_peaks(const ConvDesc& d, FilterLayout layout) {
-  const size_t channels = d.bias.size(), taps = channels == 0 ? 0 : d.filter.size() / channels;
-  std::vector<int32_t> peaks(channels, 0);
-  for (size_t c = 0; c < channels; ++c) {
-    for (size_t t = 0; t < taps; ++t) {
-      const int32_t w = d.filter[layout == FilterLayout::kChannelMajor ? c * taps + t : t * channels + c];
-      peaks[c] = std::max(peaks[c], w < 0 ? -w : w);
-    }
-  }
+inline std::vector<int32_t> weight_peaks(const std::vector<ChannelWeights>& weights) {
+  std::vector<int32_t> peaks;
+  for (const ChannelWeights& w : weights) peaks.push_back(w.peak);
   return peaks;
 }
 
@@ -268,6 +302,13 @@ inline bool Requantizer::plan_per_channel(const ConvDesc& d, const std::vector<i
   }
   channel_shift_ = shift - 1;
   return true;
+}
+
+// The Requantizer of a kernel whose int16 weights and bias take each
+// channel's weight_scale(c), from one pass over the weights.
+inline Requantizer scaled_weights_requantizer(const ConvDesc& d, size_t padded_channels, FilterLayout layout) {
+  const std::vector<ChannelWeights> weights = channel_weights(d, layout);
+  return Requantizer(d, padded_channels, accumulator_bounds(d, weights), weight_peaks(weights));
 }
 
 // Accumulators of channels [c, c + kLanes) (c a multiple of kLanes) times
