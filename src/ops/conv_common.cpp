@@ -1,5 +1,6 @@
 #include "ops/conv_common.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -53,13 +54,16 @@ Status fill_conv_quantization(const OpContext& ctx, int channel_axis, ConvDesc* 
     for (size_t o = 0; o < outer; ++o) {
       for (size_t c = 0; c < channels; ++c) {
         const int32_t zp = fq.zero_points.size() > 1 ? fq.zero_points[c] : fq.zero_point();
-        int64_t magnitude = 0;
-        for (size_t i = 0; i < inner; ++i) {
-          const int32_t w = static_cast<int32_t>(weights[i]) - zp;
-          dst[i] = static_cast<int16_t>(w);
-          magnitude += std::abs(w);
+        // int32 sums of chunks that cannot overflow (|w - zp| <= 510).
+        for (size_t first = 0; first < inner; first += size_t{1} << 20) {
+          int32_t magnitude = 0;
+          for (size_t i = first, end = std::min(inner, first + (size_t{1} << 20)); i < end; ++i) {
+            const int32_t w = static_cast<int32_t>(weights[i]) - zp;
+            dst[i] = static_cast<int16_t>(w);
+            magnitude += std::abs(w);
+          }
+          weight_magnitude[c] += magnitude;
         }
-        weight_magnitude[c] += magnitude;
         weights += inner;
         dst += inner;
       }

@@ -31,13 +31,19 @@ int32_t pack_channel(const ConvDesc& d, size_t oc, size_t k, size_t segment, siz
   const int16_t* src = d.filter.data() + oc * k;
   W* dst = weights + (oc / kTileChannels) * pairs * 2 * kTileChannels + (oc % kTileChannels / kLanes) * kLanes16 +
            oc % kLanes * 2;
-  uint32_t sum = 0;
+  // A pair at a time (at is even): the index arithmetic per weight took a
+  // good part of a model's load time.
   for (size_t first = 0, at = 0; first < k; first += segment, at += padded_segment) {
-    for (size_t i = 0; i < segment; ++i) {
-      dst[(at + i) / 2 * 2 * kLanes16 + i % 2] = f(src[first + i]);
-      sum += static_cast<uint32_t>(src[first + i]);
+    W* pair = dst + at / 2 * 2 * kLanes16;
+    size_t i = 0;
+    for (; i + 1 < segment; i += 2, pair += 2 * kLanes16) {
+      pair[0] = f(src[first + i]);
+      pair[1] = f(src[first + i + 1]);
     }
+    if (i < segment) pair[0] = f(src[first + i]);
   }
+  uint32_t sum = 0;
+  for (size_t i = 0; i < k; ++i) sum += static_cast<uint32_t>(src[i]);
   return static_cast<int32_t>(static_cast<uint32_t>(d.bias[oc]) - static_cast<uint32_t>(d.input_zero_point) * sum);
 }
 
