@@ -12,10 +12,17 @@ class Mul final : public BinaryKernel {
   Mul(const MulParams& p, BinaryShape shape)
       : p_(p),
         shape_(shape),
-        requantizer_(per_tensor_requantizer(p.multiplier, p.output_offset, p.activation_min, p.activation_max)),
-        repeated_b_(shape.rows > 1 ? shape.inner + kBlock : 0),
-        repeated_high_(repeated_b_.size()),
-        repeated_low_(repeated_b_.size()) {}
+        requantizer_(per_tensor_requantizer(p.multiplier, p.output_offset, p.activation_min, p.activation_max)) {
+    // A repeated b goes into one of the two forms (see run_typed).
+    if (shape.rows == 1) return;
+    const size_t size = shape.inner + kBlock;
+    if (folds_multiplier()) {
+      repeated_high_.resize(size);
+      repeated_low_.resize(size);
+    } else {
+      repeated_b_.resize(size);
+    }
+  }
 
   void run(const void* a, const void* b, void* out) override {
     with_double_rounding_epilogue(p_.dtype, requantizer_, [&]<class T, Epilogue E>() {
@@ -27,6 +34,10 @@ class Mul final : public BinaryKernel {
  private:
   template <class T, Epilogue E>
   void run_typed(const T* a, const T* b, T* out);
+  bool folds_multiplier() const {
+    return requantizer_.epilogue() == Epilogue::kDoubleRoundingPerTensor ||
+           requantizer_.epilogue() == Epilogue::kDoubleRoundingPreShifted;
+  }
 
   MulParams p_;
   BinaryShape shape_;
@@ -62,7 +73,7 @@ void Mul::run_typed(const T* a, const T* b, T* out) {
     // int32 all the way, as |x| <= 255. Two 32-bit multiplies per four
     // values instead of one and a 64-bit product (measured in Chromium on
     // V3 Small's squeeze-and-excitation MULs: 1.2x).
-    for (size_t i = 0; i < repeated_b_.size(); ++i) {
+    for (size_t i = 0; i < repeated_high_.size(); ++i) {
       const int64_t g = int64_t{b[i % inner] + p_.b_offset} * p_.multiplier.mantissa;
       repeated_high_[i] = static_cast<int32_t>(g >> 22);
       repeated_low_[i] = static_cast<int32_t>(g & ((1 << 22) - 1));
