@@ -3,6 +3,7 @@
 // random accumulators over the whole int32 range, every epilogue.
 #include <catch_amalgamated.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <limits>
@@ -271,6 +272,40 @@ TEST_CASE("simd requantize: accumulator bounds of both filter layouts", "[kernel
   d.input_zero_point = -128;  // x - (-128) spans [0, 255]
   const int64_t int8_want0 = std::max(-(1000 + -3 * 255), 1000 + 2 * 255);
   CHECK(mnw::simd::accumulator_bounds(d, mnw::simd::FilterLayout::kDepthwise)[0] == int8_want0);
+}
+
+TEST_CASE("simd requantize: accumulator bounds and weight peaks of deep channels", "[kernels]") {
+  // More taps than one int32 chunk of channel_weights holds, two in three
+  // at the int16 limits: the magnitudes sum past 2^31, so the sums must
+  // carry across chunks.
+  mnw::test::Prng rng(77);
+  ConvDesc d;
+  d.dtype = mnw::DType::kInt8;
+  d.input_zero_point = 3;
+  d.bias = {-12345, 678};
+  const size_t taps = 4 * (size_t{1} << 15) + 5;
+  for (size_t i = 0; i < 2 * taps; ++i) {
+    d.filter.push_back(static_cast<int16_t>(i % 3 != 0 ? (i % 2 ? 32767 : -32768) : rng.between(-300, 300)));
+  }
+  const int64_t lowest = -128 - 3, highest = 127 - 3;
+  std::vector<int64_t> want;
+  std::vector<int32_t> want_peaks;
+  for (size_t c = 0; c < 2; ++c) {
+    int64_t low = d.bias[c], high = d.bias[c];
+    int32_t peak = 0;
+    for (size_t t = 0; t < taps; ++t) {
+      const int64_t w = d.filter[c * taps + t];
+      low += w * (w > 0 ? lowest : highest);
+      high += w * (w > 0 ? highest : lowest);
+      peak = std::max<int32_t>(peak, static_cast<int32_t>(w < 0 ? -w : w));
+    }
+    want.push_back(std::max(-low, high));
+    want_peaks.push_back(peak);
+  }
+  const auto weights = mnw::simd::channel_weights(d, mnw::simd::FilterLayout::kChannelMajor);
+  CHECK(mnw::simd::accumulator_bounds(d, weights) == want);
+  CHECK(mnw::simd::weight_peaks(weights) == want_peaks);
+  CHECK(want_peaks[0] == 32768);  // the extremes are there
 }
 
 // requantize_pair with epilogue e (the same vector twice), then the clamp.
