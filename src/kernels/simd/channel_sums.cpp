@@ -12,33 +12,6 @@ namespace {
 // Two widened loads: kBlock values, four int32 sums.
 constexpr size_t kBlock = 2 * kLanes16;
 
-// Fewer channels than a block, and dividing it: the pixels as one stream of
-// values, lane j summing channel j % channels, folded at the end (natively,
-// with 64-value blocks, 16 channels had gone value by value: 5x slower than
-// in wasm).
-template <class T>
-void add_narrow_channel_sums(const T* pixels, size_t count, size_t channels, int32_t* sums) {
-  const size_t values = count * channels, full = values - values % kBlock;
-  I32 s0(0), s1(0), s2(0), s3(0);
-  for (size_t i = 0; i < full; i += kBlock) {
-    const I16 lo = load_widened(pixels + i), hi = load_widened(pixels + i + kLanes16);
-    s0 += widen<0>(lo);
-    s1 += widen<1>(lo);
-    s2 += widen<0>(hi);
-    s3 += widen<1>(hi);
-  }
-  alignas(Arch::alignment()) int32_t lanes[kBlock];
-  s0.store_aligned(lanes);
-  s1.store_aligned(lanes + kLanes);
-  s2.store_aligned(lanes + 2 * kLanes);
-  s3.store_aligned(lanes + 3 * kLanes);
-  for (size_t j = 0; j < kBlock; j += channels) {
-    for (size_t c = 0; c < channels; ++c) sums[c] += lanes[j + c];
-  }
-  // The rest: whole pixels, as full holds whole pixels.
-  reference::add_channel_sums(pixels + full, (values - full) / channels, channels, sums);
-}
-
 // Channels [c, c + kBlock) of pixels [0, count) added to lanes s (an int32
 // per channel); reads kBlock values from each pixel's channel c, which the
 // caller keeps inside the buffer.
@@ -52,6 +25,25 @@ void add_block(const T* pixels, size_t count, size_t channels, size_t c, I32 (&s
     s[2] += widen<0>(hi);
     s[3] += widen<1>(hi);
   }
+}
+
+// Fewer channels than a block, and dividing it: the pixels as one stream of
+// values, lane j summing channel j % channels, folded at the end (natively,
+// with 64-value blocks, 16 channels had gone value by value: 5x slower than
+// in wasm).
+template <class T>
+void add_narrow_channel_sums(const T* pixels, size_t count, size_t channels, int32_t* sums) {
+  const size_t values = count * channels, full = values - values % kBlock;
+  // Blocks of kBlock values taken as pixels of kBlock channels.
+  I32 s[4] = {I32(0), I32(0), I32(0), I32(0)};
+  add_block(pixels, full / kBlock, kBlock, 0, s);
+  alignas(Arch::alignment()) int32_t lanes[kBlock];
+  for (size_t v = 0; v < 4; ++v) s[v].store_aligned(lanes + v * kLanes);
+  for (size_t j = 0; j < kBlock; j += channels) {
+    for (size_t c = 0; c < channels; ++c) sums[c] += lanes[j + c];
+  }
+  // The rest: whole pixels, as full holds whole pixels.
+  reference::add_channel_sums(pixels + full, (values - full) / channels, channels, sums);
 }
 
 template <class T>
