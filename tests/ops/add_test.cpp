@@ -11,20 +11,10 @@ using Catch::Matchers::ContainsSubstring;
 
 namespace {
 
-struct Operand {
-  std::vector<int32_t> shape;
-  float scale;
-  int32_t zero_point;
-};
-
 template <typename T>
-ModelBuilder add_model(const Operand& a, const Operand& b, const Operand& out, int8_t activation = tfl::act::kNone) {
-  ModelBuilder m;
-  const int x = m.tensor("a", tflite_type<T>(), a.shape, per_tensor(a.scale, a.zero_point));
-  const int y = m.tensor("b", tflite_type<T>(), b.shape, per_tensor(b.scale, b.zero_point));
-  const int z = m.tensor("sum", tflite_type<T>(), out.shape, per_tensor(out.scale, out.zero_point));
-  add_single_op(m, tfl::op::kAdd, {x, y}, z, AddOptions{activation});
-  return m;
+ModelBuilder add_model(const QuantizedOperand& a, const QuantizedOperand& b, const QuantizedOperand& out,
+                         int8_t activation = tfl::act::kNone) {
+  return binary_op_model<T>(tfl::op::kAdd, AddOptions{activation}, a, b, out);
 }
 
 template <typename T>
@@ -56,7 +46,7 @@ TEMPLATE_TEST_CASE("ADD of equal scales is the exact sum, saturating", "[ops][ad
 
 TEMPLATE_TEST_CASE("ADD of different scales is the real sum within one quantum", "[ops][add]", uint8_t, int8_t) {
   // Every pair of values: a is 256x1 and b is 1x256, broadcast to 256x256.
-  const Operand a{{256, 1}, 0.1f, 17}, b{{1, 256}, 0.37f, 20}, out{{256, 256}, 0.25f, 5};
+  const QuantizedOperand a{{256, 1}, 0.1f, 17}, b{{1, 256}, 0.37f, 20}, out{{256, 256}, 0.25f, 5};
   const auto values = all_values<TestType>();
   const auto sum = run_model<TestType, TestType>(add_model<TestType>(a, b, out), {values, values});
   REQUIRE(sum.size() == 256 * 256);
@@ -124,7 +114,7 @@ TEST_CASE("ADD clamps to its fused activation's range", "[ops][add]") {
   CAPTURE(int{activation});
   const auto a = all_values<uint8_t>();
   const std::vector<uint8_t> b(256, 140);
-  const Operand q{{256}, 0.05f, 128};
+  const QuantizedOperand q{{256}, 0.05f, 128};
   const auto out = run_model<uint8_t, uint8_t>(add_model<uint8_t>(q, q, q, activation), {a, b});
   for (size_t i = 0; i < a.size(); ++i) {
     INFO("a=" << int{a[i]});
@@ -133,7 +123,7 @@ TEST_CASE("ADD clamps to its fused activation's range", "[ops][add]") {
 }
 
 TEST_CASE("ADD rejects operands it cannot add", "[ops][add]") {
-  const Operand q{{1, 2, 2, 3}, 0.5f, 0};
+  const QuantizedOperand q{{1, 2, 2, 3}, 0.5f, 0};
   SECTION("mixed element types") {
     ModelBuilder m;
     const int x = m.tensor("a", tfl::kUInt8, q.shape, per_tensor(0.5f, 0));

@@ -11,20 +11,10 @@ using Catch::Matchers::ContainsSubstring;
 
 namespace {
 
-struct Operand {
-  std::vector<int32_t> shape;
-  float scale;
-  int32_t zero_point;
-};
-
 template <typename T>
-ModelBuilder mul_model(const Operand& a, const Operand& b, const Operand& out, int8_t activation = tfl::act::kNone) {
-  ModelBuilder m;
-  const int x = m.tensor("a", tflite_type<T>(), a.shape, per_tensor(a.scale, a.zero_point));
-  const int y = m.tensor("b", tflite_type<T>(), b.shape, per_tensor(b.scale, b.zero_point));
-  const int z = m.tensor("product", tflite_type<T>(), out.shape, per_tensor(out.scale, out.zero_point));
-  add_single_op(m, tfl::op::kMul, {x, y}, z, MulOptions{activation});
-  return m;
+ModelBuilder mul_model(const QuantizedOperand& a, const QuantizedOperand& b, const QuantizedOperand& out,
+                         int8_t activation = tfl::act::kNone) {
+  return binary_op_model<T>(tfl::op::kMul, MulOptions{activation}, a, b, out);
 }
 
 }  // namespace
@@ -47,7 +37,7 @@ TEMPLATE_TEST_CASE("MUL with unit rescale is the exact product, saturating", "[o
 }
 
 TEMPLATE_TEST_CASE("MUL of other scales is the real product within one quantum", "[ops][mul]", uint8_t, int8_t) {
-  const Operand a{{256, 1}, 0.05f, 10}, b{{1, 256}, 0.0078125f, 3}, out{{256, 256}, 0.07f, 1};
+  const QuantizedOperand a{{256, 1}, 0.05f, 10}, b{{1, 256}, 0.0078125f, 3}, out{{256, 256}, 0.07f, 1};
   const auto values = all_values<TestType>();
   const auto product = run_model<TestType, TestType>(mul_model<TestType>(a, b, out), {values, values});
   REQUIRE(product.size() == 256 * 256);
@@ -121,7 +111,7 @@ TEST_CASE("MUL rejects operands it cannot multiply", "[ops][mul]") {
   SECTION("a zero point outside the element type's range") {
     const Status s = load_error(mul_model<int8_t>({{4}, 1.0f, 0}, {{4}, 1.0f, 0}, {{4}, 1.0f, -129}));
     CHECK(s.code() == ErrorCode::kInvalidModel);
-    CHECK_THAT(s.message(), ContainsSubstring("MUL") && ContainsSubstring("'product'") && ContainsSubstring("-129") &&
+    CHECK_THAT(s.message(), ContainsSubstring("MUL") && ContainsSubstring("'out'") && ContainsSubstring("-129") &&
                                 ContainsSubstring("int8 range"));
   }
   SECTION("a zero scale") {

@@ -11,20 +11,10 @@ using Catch::Matchers::ContainsSubstring;
 
 namespace {
 
-struct Operand {
-  std::vector<int32_t> shape;
-  float scale;
-  int32_t zero_point;
-};
-
 template <typename T>
-ModelBuilder sub_model(const Operand& a, const Operand& b, const Operand& out, int8_t activation = tfl::act::kNone) {
-  ModelBuilder m;
-  const int x = m.tensor("a", tflite_type<T>(), a.shape, per_tensor(a.scale, a.zero_point));
-  const int y = m.tensor("b", tflite_type<T>(), b.shape, per_tensor(b.scale, b.zero_point));
-  const int z = m.tensor("difference", tflite_type<T>(), out.shape, per_tensor(out.scale, out.zero_point));
-  add_single_op(m, tfl::op::kSub, {x, y}, z, SubOptions{activation});
-  return m;
+ModelBuilder sub_model(const QuantizedOperand& a, const QuantizedOperand& b, const QuantizedOperand& out,
+                         int8_t activation = tfl::act::kNone) {
+  return binary_op_model<T>(tfl::op::kSub, SubOptions{activation}, a, b, out);
 }
 
 }  // namespace
@@ -52,7 +42,7 @@ TEMPLATE_TEST_CASE("SUB of equal scales is the exact difference, saturating", "[
 
 TEMPLATE_TEST_CASE("SUB of different scales is the real difference within one quantum", "[ops][sub]", uint8_t,
                    int8_t) {
-  const Operand a{{256, 1}, 0.02f, 3}, b{{1, 256}, 0.011f, 1}, out{{256, 256}, 0.03f, 2};
+  const QuantizedOperand a{{256, 1}, 0.02f, 3}, b{{1, 256}, 0.011f, 1}, out{{256, 256}, 0.03f, 2};
   const auto values = all_values<TestType>();
   const auto diff = run_model<TestType, TestType>(sub_model<TestType>(a, b, out), {values, values});
   REQUIRE(diff.size() == 256 * 256);
@@ -101,7 +91,7 @@ TEST_CASE("SUB clamps to its fused activation's range", "[ops][sub]") {
   CAPTURE(int{activation});
   const auto a = all_values<int8_t>();
   const std::vector<int8_t> b(256, 5);
-  const Operand q{{256}, 0.1f, 0};
+  const QuantizedOperand q{{256}, 0.1f, 0};
   const auto out = run_model<int8_t, int8_t>(sub_model<int8_t>(q, q, q, activation), {a, b});
   for (size_t i = 0; i < a.size(); ++i) {
     INFO("a=" << int{a[i]});

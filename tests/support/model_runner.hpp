@@ -9,6 +9,7 @@
 #include <limits>
 #include <memory>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "api/interpreter.hpp"
@@ -32,6 +33,26 @@ constexpr int8_t tflite_type() {
 // whose output is the graph output.
 void add_single_op(ModelBuilder& model, int32_t builtin_code, std::vector<int32_t> inputs, int output,
                    BuiltinOptions options = {});
+
+// An operand of a per-tensor quantized single-op model.
+struct QuantizedOperand {
+  std::vector<int32_t> shape;
+  float scale;
+  int32_t zero_point;
+};
+
+// A model of one binary operator (ADD, SUB, MUL) on inputs a and b of element
+// type T.
+template <typename T>
+ModelBuilder binary_op_model(int32_t builtin_code, BuiltinOptions options, const QuantizedOperand& a,
+                             const QuantizedOperand& b, const QuantizedOperand& out) {
+  ModelBuilder m;
+  const int x = m.tensor("a", tflite_type<T>(), a.shape, per_tensor(a.scale, a.zero_point));
+  const int y = m.tensor("b", tflite_type<T>(), b.shape, per_tensor(b.scale, b.zero_point));
+  const int z = m.tensor("out", tflite_type<T>(), out.shape, per_tensor(out.scale, out.zero_point));
+  add_single_op(m, builtin_code, {x, y}, z, std::move(options));
+  return m;
+}
 
 // read_model + Interpreter::create on the built bytes.
 Result<std::unique_ptr<Interpreter>> load_model(const ModelBuilder& model, const InterpreterOptions& options);
