@@ -63,10 +63,10 @@ __attribute__((noinline)) void accumulate_pixels(Taps taps, size_t pixels, size_
         const auto* t1 = taps.tap(p, 2 * i + 1) + c;
         const I16 x0 = load_widened(t0), x1 = load_widened(t1);
         const I16 y0 = load_widened(t0 + kGroup), y1 = load_widened(t1 + kGroup);
-        a0 += dot_i16(xsimd::zip_lo(x0, x1), I16::load_aligned(w0));
-        a1 += dot_i16(xsimd::zip_hi(x0, x1), I16::load_aligned(w0 + kLanes16));
-        a2 += dot_i16(xsimd::zip_lo(y0, y1), I16::load_aligned(w1));
-        a3 += dot_i16(xsimd::zip_hi(y0, y1), I16::load_aligned(w1 + kLanes16));
+        a0 = dot_add_i16(a0, xsimd::zip_lo(x0, x1), I16::load_aligned(w0));
+        a1 = dot_add_i16(a1, xsimd::zip_hi(x0, x1), I16::load_aligned(w0 + kLanes16));
+        a2 = dot_add_i16(a2, xsimd::zip_lo(y0, y1), I16::load_aligned(w1));
+        a3 = dot_add_i16(a3, xsimd::zip_hi(y0, y1), I16::load_aligned(w1 + kLanes16));
       }
       a0.store_unaligned(acc + c);
       a1.store_unaligned(acc + c + kLanes);
@@ -79,8 +79,8 @@ __attribute__((noinline)) void accumulate_pixels(Taps taps, size_t pixels, size_
       const int16_t* w = weights + g * group_weights;
       for (size_t i = 0; i < pairs; ++i, w += 2 * kLanes16) {
         const I16 x0 = load_widened(taps.tap(p, 2 * i) + c), x1 = load_widened(taps.tap(p, 2 * i + 1) + c);
-        lo += dot_i16(xsimd::zip_lo(x0, x1), I16::load_aligned(w));
-        hi += dot_i16(xsimd::zip_hi(x0, x1), I16::load_aligned(w + kLanes16));
+        lo = dot_add_i16(lo, xsimd::zip_lo(x0, x1), I16::load_aligned(w));
+        hi = dot_add_i16(hi, xsimd::zip_hi(x0, x1), I16::load_aligned(w + kLanes16));
       }
       lo.store_unaligned(acc + c);
       hi.store_unaligned(acc + c + kLanes);
@@ -226,8 +226,8 @@ __attribute__((noinline)) void window_pixels(const WindowRow<T>& row, const int1
     const auto add = [&](auto x) {
       const I16 wl = I16::load_aligned(w), wh = I16::load_aligned(w + kLanes16);
       unroll<N>([&](auto i) {
-        lo[i] += dot_i16(x(i).lo, wl);
-        hi[i] += dot_i16(x(i).hi, wh);
+        lo[i] = dot_add_i16(lo[i], x(i).lo, wl);
+        hi[i] = dot_add_i16(hi[i], x(i).hi, wh);
       });
       w += 2 * kLanes16;
     };

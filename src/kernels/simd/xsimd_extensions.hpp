@@ -116,6 +116,20 @@ MNW_SIMD_INLINE xsimd::batch<int32_t, A> dot_i16(xsimd::batch<int16_t, A> a, xsi
   return xsimd::batch<int32_t, A>::load_aligned(r);
 }
 
+// acc + dot_i16(a, b). With VNNI one instruction (vpdpwssd, which xsimd
+// lacks; it wraps like the add) where pmaddwd and the add take two.
+template <class A>
+MNW_SIMD_INLINE xsimd::batch<int32_t, A> dot_add_i16(xsimd::batch<int32_t, A> acc, xsimd::batch<int16_t, A> a,
+                                                     xsimd::batch<int16_t, A> b) {
+#if XSIMD_WITH_AVX512BW && defined(__AVX512VNNI__)
+  if constexpr (arch::kAvx512<A>) return _mm512_dpwssd_epi32(acc, a, b);
+#endif
+#if XSIMD_WITH_AVX2 && defined(__AVXVNNI__)
+  if constexpr (arch::kAvx2<A>) return _mm256_dpwssd_avx_epi32(acc, a, b);
+#endif
+  return acc + dot_i16(a, b);
+}
+
 // Per lane: the low 32 bits of (int64(a) * b + uint32(rounding)) >> kShift.
 template <int kShift, class A>
 MNW_SIMD_INLINE xsimd::batch<int32_t, A> mul_round_shift(xsimd::batch<int32_t, A> a, xsimd::batch<int32_t, A> b,
