@@ -56,7 +56,7 @@ class AddSub final : public BinaryKernel {
 };
 
 template <class T, Epilogue E>
-void AddSub::run_typed(const T* a, const T* b, T* out) const {
+MNW_SIMD_FLATTEN void AddSub::run_typed(const T* a, const T* b, T* out) const {
   const RequantView q = requantizer_.view();
   const OutputClamp<T> clamp(requantizer_);
   const InputRescale rescale_a(p_.a_offset, p_.a_multiplier), rescale_b(p_.b_offset, p_.b_multiplier);

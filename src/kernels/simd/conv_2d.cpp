@@ -367,7 +367,7 @@ void Conv2D::pack_group(const T* input, const T* input_end, size_t first_row, si
 }
 
 template <class T, Epilogue E>
-void Conv2D::run_pointwise(const T* input, T* output, size_t first_row, size_t end_row, Scratch scratch) const {
+MNW_SIMD_FLATTEN void Conv2D::run_pointwise(const T* input, T* output, size_t first_row, size_t end_row, Scratch scratch) const {
   const RequantView q = requantizer_.view();
   const OutputClamp<T> clamp(requantizer_);
   const size_t out_c = static_cast<size_t>(g_.out_c);
@@ -416,7 +416,7 @@ void Conv2D::widen_rows(const T* input, size_t first_row, size_t end_row, int16_
 }
 
 template <class T, Epilogue E>
-void Conv2D::run_windows(const T* input, T* output, size_t first_row, size_t end_row, int16_t* padded) const {
+MNW_SIMD_FLATTEN void Conv2D::run_windows(const T* input, T* output, size_t first_row, size_t end_row, int16_t* padded) const {
   const RequantView q = requantizer_.view();
   const OutputClamp<T> clamp(requantizer_);
   const size_t out_c = static_cast<size_t>(g_.out_c);
@@ -561,7 +561,7 @@ Conv2DSingleRow::Conv2DSingleRow(const ConvDesc& d)
 }
 
 template <class T, Epilogue E>
-void Conv2DSingleRow::run_typed(const T* input, T* output, size_t begin, size_t end, int16_t* x) const {
+MNW_SIMD_FLATTEN void Conv2DSingleRow::run_typed(const T* input, T* output, size_t begin, size_t end, int16_t* x) const {
   const RequantView q = requantizer_.view();
   const OutputClamp<T> clamp(requantizer_);
   int32_t input_sum = 0;

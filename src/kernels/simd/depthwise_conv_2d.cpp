@@ -162,7 +162,7 @@ struct WindowRow {
 // are read from the zero-point pixel: every column where the window meets
 // the padding, unchecked loads in between. noinline: see accumulate_pixels.
 template <int K, int S, Epilogue E, class T>
-__attribute__((noinline)) void window_pixels(const WindowRow<T>& row, const int16_t* weights, const int32_t* bias,
+__attribute__((noinline)) MNW_SIMD_FLATTEN void window_pixels(const WindowRow<T>& row, const int16_t* weights, const int32_t* bias,
                                              const RequantView& q, size_t c, const OutputClamp<T>& clamp) {
   using W = Window<K, S>;
   constexpr int kVerticalColumns = K + S;           // of two neighbouring pixels
@@ -412,7 +412,7 @@ DepthwiseConv2D::DepthwiseConv2D(const ConvDesc& d)
 }
 
 template <class T, Epilogue E>
-void DepthwiseConv2D::run_typed(const T* input, T* output, size_t first_row, size_t end_row,
+MNW_SIMD_FLATTEN void DepthwiseConv2D::run_typed(const T* input, T* output, size_t first_row, size_t end_row,
                                 Scratch scratch) const {
   const RequantView q = requantizer_.view();
   const OutputClamp<T> clamp(requantizer_);

@@ -49,7 +49,7 @@ class Mul final : public BinaryKernel {
 };
 
 template <class T, Epilogue E>
-void Mul::run_typed(const T* a, const T* b, T* out) {
+MNW_SIMD_FLATTEN void Mul::run_typed(const T* a, const T* b, T* out) {
   const RequantView q = requantizer_.view();
   const OutputClamp<T> clamp(requantizer_);
   const I16 a_offset(static_cast<int16_t>(p_.a_offset)), b_offset(static_cast<int16_t>(p_.b_offset));

@@ -68,6 +68,15 @@ namespace mnw::simd {
 // For the small helpers of the inner loops: clang's heuristics otherwise
 // left the requantization of a vector as a call in the wasm depthwise kernel.
 #define MNW_SIMD_INLINE inline __attribute__((always_inline))
+// For the kernels' outer functions: GCC left their lambdas and small
+// templates as calls, and a call clobbers every vector register (SysV ABI),
+// spilling the kernel's state around it. flatten inlines them all (noinline
+// callees stay calls). Clang inlined them anyway: left alone there.
+#if defined(__GNUC__) && !defined(__clang__)
+#define MNW_SIMD_FLATTEN __attribute__((flatten))
+#else
+#define MNW_SIMD_FLATTEN
+#endif
 
 using Arch = xsimd::default_arch;
 using I16 = xsimd::batch<int16_t, Arch>;
