@@ -372,13 +372,13 @@ void Conv2D::pack_group(const T* input, const T* input_end, size_t first_row, si
     const auto load = [&](size_t r) { return xsimd::bitwise_cast<int32_t>(load_widened(bytes + r * in_c + 2 * j)); };
     for (; 2 * j + kLanes16 <= in_c; j += kLanes) {
       const I32 r0 = load(0), r1 = load(1), r2 = load(2), r3 = load(3);
-      const I32 t0 = xsimd::zip_lo(r0, r2), t1 = xsimd::zip_hi(r0, r2);
-      const I32 t2 = xsimd::zip_lo(r1, r3), t3 = xsimd::zip_hi(r1, r3);
+      const auto t02 = zip(r0, r2), t13 = zip(r1, r3);
+      const auto first = zip(t02.lo, t13.lo), second = zip(t02.hi, t13.hi);
       int32_t* dst = group + j * 4;
-      xsimd::zip_lo(t0, t2).store_unaligned(dst);
-      xsimd::zip_hi(t0, t2).store_unaligned(dst + kLanes);
-      xsimd::zip_lo(t1, t3).store_unaligned(dst + 2 * kLanes);
-      xsimd::zip_hi(t1, t3).store_unaligned(dst + 3 * kLanes);
+      first.lo.store_unaligned(dst);
+      first.hi.store_unaligned(dst + kLanes);
+      second.lo.store_unaligned(dst + 2 * kLanes);
+      second.hi.store_unaligned(dst + 3 * kLanes);
     }
     if (j >= pairs_) return;
   }

@@ -63,10 +63,11 @@ __attribute__((noinline)) void accumulate_pixels(Taps taps, size_t pixels, size_
         const auto* t1 = taps.tap(p, 2 * i + 1) + c;
         const I16 x0 = load_widened(t0), x1 = load_widened(t1);
         const I16 y0 = load_widened(t0 + kGroup), y1 = load_widened(t1 + kGroup);
-        a0 = dot_add_i16(a0, xsimd::zip_lo(x0, x1), I16::load_aligned(w0));
-        a1 = dot_add_i16(a1, xsimd::zip_hi(x0, x1), I16::load_aligned(w0 + kLanes16));
-        a2 = dot_add_i16(a2, xsimd::zip_lo(y0, y1), I16::load_aligned(w1));
-        a3 = dot_add_i16(a3, xsimd::zip_hi(y0, y1), I16::load_aligned(w1 + kLanes16));
+        const auto x = zip(x0, x1), y = zip(y0, y1);
+        a0 = dot_add_i16(a0, x.lo, I16::load_aligned(w0));
+        a1 = dot_add_i16(a1, x.hi, I16::load_aligned(w0 + kLanes16));
+        a2 = dot_add_i16(a2, y.lo, I16::load_aligned(w1));
+        a3 = dot_add_i16(a3, y.hi, I16::load_aligned(w1 + kLanes16));
       }
       a0.store_unaligned(acc + c);
       a1.store_unaligned(acc + c + kLanes);
@@ -79,8 +80,9 @@ __attribute__((noinline)) void accumulate_pixels(Taps taps, size_t pixels, size_
       const int16_t* w = weights + g * group_weights;
       for (size_t i = 0; i < pairs; ++i, w += 2 * kLanes16) {
         const I16 x0 = load_widened(taps.tap(p, 2 * i) + c), x1 = load_widened(taps.tap(p, 2 * i + 1) + c);
-        lo = dot_add_i16(lo, xsimd::zip_lo(x0, x1), I16::load_aligned(w));
-        hi = dot_add_i16(hi, xsimd::zip_hi(x0, x1), I16::load_aligned(w + kLanes16));
+        const auto x = zip(x0, x1);
+        lo = dot_add_i16(lo, x.lo, I16::load_aligned(w));
+        hi = dot_add_i16(hi, x.hi, I16::load_aligned(w + kLanes16));
       }
       lo.store_unaligned(acc + c);
       hi.store_unaligned(acc + c + kLanes);
@@ -162,15 +164,13 @@ struct WindowRow {
 // are read from the zero-point pixel: every column where the window meets
 // the padding, unchecked loads in between. noinline: see accumulate_pixels.
 template <int K, int S, Epilogue E, class T>
-__attribute__((noinline)) MNW_SIMD_FLATTEN void window_pixels(const WindowRow<T>& row, const int16_t* weights, const int32_t* bias,
-                                             const RequantView& q, size_t c, const OutputClamp<T>& clamp) {
+__attribute__((noinline)) MNW_SIMD_FLATTEN void window_pixels(const WindowRow<T>& row, const int16_t* weights,
+                                                              const int32_t* bias, const RequantView& q, size_t c,
+                                                              const OutputClamp<T>& clamp) {
   using W = Window<K, S>;
   constexpr int kVerticalColumns = K + S;           // of two neighbouring pixels
   constexpr int kPairs = W::kColumns - 1 + S;       // the last row's pairs, by first column
-  struct Zipped {
-    I16 lo, hi;
-  };
-  const auto zip = [](I16 a, I16 b) { return Zipped{xsimd::zip_lo(a, b), xsimd::zip_hi(a, b)}; };
+  using Zipped = simd::Zipped<int16_t, Arch>;
   const size_t pixels = row.pixels, channels = row.channels, count = row.count;
   const T* r[K];
   for (int k = 0; k < K; ++k) r[k] = row.rows[k];

@@ -15,6 +15,10 @@
 //   mul_round_q15    rounding int16 multiply: a rounding shift by s bits.
 //   shift_right      by a runtime count, without clang 14's wasm scalarization.
 //   narrow           saturating narrowing of two vectors to one (packs).
+//   zip              both halves of the interleaving of two vectors: xsimd's
+//                    zip_lo and zip_hi fix up x86's in-lane unpacks each on
+//                    their own (8 instructions each on AVX-512); together
+//                    they share the unpacks and take one permute each.
 //   store_half       stores half a vector (one output row of a register tile).
 //   widen            half of the int16 lanes sign-extended to int32 (the
 //                    elementwise kernels' products and rescales).
@@ -123,6 +127,32 @@ MNW_SIMD_INLINE xsimd::batch<int32_t, A> dot_i16(xsimd::batch<int16_t, A> a, xsi
   b.store_aligned(y);
   for (size_t i = 0; i < n; ++i) r[i] = x[2 * i] * y[2 * i] + x[2 * i + 1] * y[2 * i + 1];
   return xsimd::batch<int32_t, A>::load_aligned(r);
+}
+
+template <class T, class A>
+struct Zipped {
+  xsimd::batch<T, A> lo, hi;  // a0 b0 a1 b1 ... and the same from the middle
+};
+template <class T, class A>
+MNW_SIMD_INLINE Zipped<T, A> zip(xsimd::batch<T, A> a, xsimd::batch<T, A> b) {
+  static_assert(sizeof(T) == 2 || sizeof(T) == 4);
+#if XSIMD_WITH_AVX512BW
+  if constexpr (arch::kAvx512<A>) {
+    const __m512i l = sizeof(T) == 2 ? _mm512_unpacklo_epi16(a, b) : _mm512_unpacklo_epi32(a, b);
+    const __m512i h = sizeof(T) == 2 ? _mm512_unpackhi_epi16(a, b) : _mm512_unpackhi_epi32(a, b);
+    // Lane i of l and h: the interleaving of 128-bit lane i's halves.
+    return {_mm512_permutex2var_epi64(l, _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11), h),
+            _mm512_permutex2var_epi64(l, _mm512_setr_epi64(4, 5, 12, 13, 6, 7, 14, 15), h)};
+  }
+#endif
+#if XSIMD_WITH_AVX2
+  if constexpr (arch::kAvx2<A>) {
+    const __m256i l = sizeof(T) == 2 ? _mm256_unpacklo_epi16(a, b) : _mm256_unpacklo_epi32(a, b);
+    const __m256i h = sizeof(T) == 2 ? _mm256_unpackhi_epi16(a, b) : _mm256_unpackhi_epi32(a, b);
+    return {_mm256_permute2x128_si256(l, h, 0x20), _mm256_permute2x128_si256(l, h, 0x31)};
+  }
+#endif
+  return {xsimd::zip_lo(a, b), xsimd::zip_hi(a, b)};
 }
 
 // acc + dot_i16(a, b). With VNNI one instruction (vpdpwssd, which xsimd
