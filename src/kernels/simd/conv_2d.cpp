@@ -357,10 +357,32 @@ void Conv2D::pack_pointwise_row(const T* input, const T* input_end, size_t row, 
   if (k_ % 2 != 0) dst[k_] = 0;
 }
 
+// Pairs from j on of four A rows (`bytes`, rows in_c apart) into a group,
+// [pair][row]: transposed as vectors of pairs of arch A, widened from bytes
+// as they load, while whole vectors fit in the depth. Returns the first pair
+// left.
+template <class A, class T>
+size_t transpose_four_rows(const T* bytes, size_t in_c, size_t j, int32_t* group) {
+  using V = xsimd::batch<int32_t, A>;
+  constexpr size_t kPairs = V::size;
+  for (; 2 * (j + kPairs) <= in_c; j += kPairs) {
+    const auto load = [&](size_t r) { return xsimd::bitwise_cast<int32_t>(load_widened<T, A>(bytes + r * in_c + 2 * j)); };
+    const V r0 = load(0), r1 = load(1), r2 = load(2), r3 = load(3);
+    const auto t02 = zip(r0, r2), t13 = zip(r1, r3);
+    const auto first = zip(t02.lo, t13.lo), second = zip(t02.hi, t13.hi);
+    int32_t* dst = group + j * 4;
+    first.lo.store_unaligned(dst);
+    first.hi.store_unaligned(dst + kPairs);
+    second.lo.store_unaligned(dst + 2 * kPairs);
+    second.hi.store_unaligned(dst + 3 * kPairs);
+  }
+  return j;
+}
+
 // Rows [first_row, first_row + rows) of a pointwise A as one group,
-// [pair][row]. Four rows transpose as vectors of pairs, widened from bytes
-// as they load straight from the input; the last pairs of an odd depth and
-// smaller groups go through scratch.rows.
+// [pair][row]. Four rows transpose as vectors (on x86 also the narrower
+// ones: natively, depths of 16 and 24 had gone pair by pair on AVX-512); the
+// last pairs of an odd depth and smaller groups go through scratch.rows.
 template <class T>
 void Conv2D::pack_group(const T* input, const T* input_end, size_t first_row, size_t rows, int32_t* group,
                         Scratch scratch) const {
@@ -369,17 +391,8 @@ void Conv2D::pack_group(const T* input, const T* input_end, size_t first_row, si
   const T* bytes = input + first_row * in_c;
   size_t j = 0;
   if (rows == 4) {
-    const auto load = [&](size_t r) { return xsimd::bitwise_cast<int32_t>(load_widened(bytes + r * in_c + 2 * j)); };
-    for (; 2 * j + kLanes16 <= in_c; j += kLanes) {
-      const I32 r0 = load(0), r1 = load(1), r2 = load(2), r3 = load(3);
-      const auto t02 = zip(r0, r2), t13 = zip(r1, r3);
-      const auto first = zip(t02.lo, t13.lo), second = zip(t02.hi, t13.hi);
-      int32_t* dst = group + j * 4;
-      first.lo.store_unaligned(dst);
-      first.hi.store_unaligned(dst + kLanes);
-      second.lo.store_unaligned(dst + 2 * kLanes);
-      second.hi.store_unaligned(dst + 3 * kLanes);
-    }
+    j = transpose_four_rows<Arch>(bytes, in_c, j, group);
+    for_each_narrower_arch([&]<class A>() { j = transpose_four_rows<A>(bytes, in_c, j, group); });
     if (j >= pairs_) return;
   }
   // The remaining pairs one by one.
