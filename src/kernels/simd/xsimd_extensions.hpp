@@ -93,7 +93,7 @@ inline constexpr size_t kLanes16 = I16::size;
 // widest first (AVX2, then SSE4.1 under AVX-512): for the tails of loops
 // whose whole vectors of Arch do not fit. None in wasm.
 template <class F>
-void for_each_narrower_arch(F&& f) {
+void for_each_narrower_arch([[maybe_unused]] F&& f) {
 #if XSIMD_WITH_AVX2
   if constexpr (std::is_base_of_v<xsimd::avx512bw, Arch>) f.template operator()<xsimd::avx2>();
 #endif
