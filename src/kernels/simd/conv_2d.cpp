@@ -366,7 +366,9 @@ size_t transpose_four_rows(const T* bytes, size_t in_c, size_t j, int32_t* group
   using V = xsimd::batch<int32_t, A>;
   constexpr size_t kPairs = V::size;
   for (; 2 * (j + kPairs) <= in_c; j += kPairs) {
-    const auto load = [&](size_t r) { return xsimd::bitwise_cast<int32_t>(load_widened<T, A>(bytes + r * in_c + 2 * j)); };
+    const auto load = [&](size_t r) {
+      return xsimd::bitwise_cast<int32_t>(load_widened<T, A>(bytes + r * in_c + 2 * j));
+    };
     const V r0 = load(0), r1 = load(1), r2 = load(2), r3 = load(3);
     const auto t02 = zip(r0, r2), t13 = zip(r1, r3);
     const auto first = zip(t02.lo, t13.lo), second = zip(t02.hi, t13.hi);
@@ -405,7 +407,8 @@ void Conv2D::pack_group(const T* input, const T* input_end, size_t first_row, si
 }
 
 template <class T, Epilogue E>
-MNW_SIMD_FLATTEN void Conv2D::run_pointwise(const T* input, T* output, size_t first_row, size_t end_row, Scratch scratch) const {
+MNW_SIMD_FLATTEN void Conv2D::run_pointwise(const T* input, T* output, size_t first_row, size_t end_row,
+                                            Scratch scratch) const {
   const RequantView q = requantizer_.view();
   const OutputClamp<T> clamp(requantizer_);
   const size_t out_c = static_cast<size_t>(g_.out_c);
@@ -454,7 +457,8 @@ void Conv2D::widen_rows(const T* input, size_t first_row, size_t end_row, int16_
 }
 
 template <class T, Epilogue E>
-MNW_SIMD_FLATTEN void Conv2D::run_windows(const T* input, T* output, size_t first_row, size_t end_row, int16_t* padded) const {
+MNW_SIMD_FLATTEN void Conv2D::run_windows(const T* input, T* output, size_t first_row, size_t end_row,
+                                          int16_t* padded) const {
   const RequantView q = requantizer_.view();
   const OutputClamp<T> clamp(requantizer_);
   const size_t out_c = static_cast<size_t>(g_.out_c);
@@ -594,12 +598,14 @@ Conv2DSingleRow::Conv2DSingleRow(const ConvDesc& d)
     const int16_t* src = d.filter.data() + oc * k_;
     const int32_t offset = -weight_range(src, k_).first;
     offsets_[oc] = offset;
-    bias_[oc] = pack_channel(d, oc, k_, k_, pairs_, weights_.data(), [offset](int16_t w) { return static_cast<uint8_t>(w + offset); });
+    const auto shifted = [offset](int16_t w) { return static_cast<uint8_t>(w + offset); };
+    bias_[oc] = pack_channel(d, oc, k_, k_, pairs_, weights_.data(), shifted);
   }
 }
 
 template <class T, Epilogue E>
-MNW_SIMD_FLATTEN void Conv2DSingleRow::run_typed(const T* input, T* output, size_t begin, size_t end, int16_t* x) const {
+MNW_SIMD_FLATTEN void Conv2DSingleRow::run_typed(const T* input, T* output, size_t begin, size_t end,
+                                                 int16_t* x) const {
   const RequantView q = requantizer_.view();
   const OutputClamp<T> clamp(requantizer_);
   int32_t input_sum = 0;
