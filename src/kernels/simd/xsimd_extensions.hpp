@@ -5,7 +5,9 @@
 //
 //   dot_i16          pairwise int16 products summed into int32 lanes
 //                    (i32x4.dot_i16x8_s, pmaddwd): 8 multiply-adds per wasm
-//                    instruction, the inner loop of every kernel.
+//                    instruction.
+//   dot_add_i16      acc + dot_i16, the inner loop of every kernel: one
+//                    instruction with VNNI (vpdpwssd).
 //   mul_round_shift  low 32 bits of (int64(a) * b + rounding) >> shift: the
 //                    fixed-point requantization needs the 64-bit product.
 //   mul_high         high 32 bits of int64(a) * b (the per-channel one).
@@ -29,6 +31,8 @@
 //   clamp_float      min and max that leave NaN unspecified: on wasm the
 //                    pseudo-min/max (one instruction each), where V8
 //                    expands IEEE min/max to about seven.
+//   for_each_narrower_arch  the x86 archs narrower than the build's, for
+//                    loop tails (none in wasm).
 //   load_table16     16 bytes into every 128-bit block of a vector, the
 //   lookup16         table lookup16 indexes with one byte per lane, giving 0
 //                    for indices >= 16 (i8x16.swizzle, pshufb). xsimd 13's
