@@ -93,19 +93,6 @@ using I32 = xsimd::batch<int32_t, Arch>;
 inline constexpr size_t kLanes = I32::size;
 inline constexpr size_t kLanes16 = I16::size;
 
-// Calls f.template operator()<A>() for each x86 arch narrower than Arch,
-// widest first (AVX2, then SSE4.1 under AVX-512): for the tails of loops
-// whose whole vectors of Arch do not fit. None in wasm.
-template <class F>
-void for_each_narrower_arch([[maybe_unused]] F&& f) {
-#if XSIMD_WITH_AVX2
-  if constexpr (std::is_base_of_v<xsimd::avx512bw, Arch>) f.template operator()<xsimd::avx2>();
-#endif
-#if XSIMD_WITH_SSE4_1
-  if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) f.template operator()<xsimd::sse4_1>();
-#endif
-}
-
 // Storage the kernels read with aligned vector loads.
 template <class T>
 using AlignedVector = std::vector<T, xsimd::aligned_allocator<T, Arch::alignment()>>;
@@ -122,6 +109,19 @@ inline constexpr bool kAvx2 = !kAvx512<A> && std::is_base_of_v<xsimd::avx2, A>;
 template <class A>
 inline constexpr bool kSse41 = std::is_base_of_v<xsimd::sse4_1, A> && !std::is_base_of_v<xsimd::avx, A>;
 }  // namespace arch
+
+// Calls f.template operator()<A>() for each x86 arch narrower than Arch,
+// widest first (AVX2, then SSE4.1 under AVX-512): for the tails of loops
+// whose whole vectors of Arch do not fit. None in wasm.
+template <class F>
+void for_each_narrower_arch([[maybe_unused]] F&& f) {
+#if XSIMD_WITH_AVX2
+  if constexpr (arch::kAvx512<Arch>) f.template operator()<xsimd::avx2>();
+#endif
+#if XSIMD_WITH_SSE4_1
+  if constexpr (arch::kAvx512<Arch> || arch::kAvx2<Arch>) f.template operator()<xsimd::sse4_1>();
+#endif
+}
 
 template <class A>
 MNW_SIMD_INLINE xsimd::batch<int32_t, A> dot_i16(xsimd::batch<int16_t, A> a, xsimd::batch<int16_t, A> b) {
