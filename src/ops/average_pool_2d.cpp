@@ -16,6 +16,31 @@ struct PoolGeometry {
   int filter_h, filter_w, stride_h, stride_w, pad_top, pad_left;
 };
 
+// The input rows (or columns) [begin, end) of output row (column) o's window.
+struct WindowSpan {
+  int begin, end;
+};
+WindowSpan window_span(int o, int stride, int pad_before, int filter, int in_size) {
+  const int start = o * stride - pad_before;
+  return {std::max(start, 0), std::min(start + filter, in_size)};
+}
+
+// Whether every output pixel's window holds just the input pixel at its own
+// position (a 1x1 window at stride 1, or any window over a 1x1 map): then the
+// op only clamps (MobileNet V3's last pooling is over a 1x1 map).
+bool averages_own_pixel_only(const PoolGeometry& g) {
+  if (g.out_h != g.in_h || g.out_w != g.in_w) return false;
+  for (int oy = 0; oy < g.out_h; ++oy) {
+    const WindowSpan y = window_span(oy, g.stride_h, g.pad_top, g.filter_h, g.in_h);
+    if (y.begin != oy || y.end != oy + 1) return false;
+  }
+  for (int ox = 0; ox < g.out_w; ++ox) {
+    const WindowSpan x = window_span(ox, g.stride_w, g.pad_left, g.filter_w, g.in_w);
+    if (x.begin != ox || x.end != ox + 1) return false;
+  }
+  return true;
+}
+
 template <typename T>
 class AveragePoolOp final : public Operator {
  public:
@@ -23,6 +48,7 @@ class AveragePoolOp final : public Operator {
       : g_(g),
         clamp_(clamp),
         dtype_(ctx.input(0).dtype),
+        own_pixel_only_(averages_own_pixel_only(g)),
         channel_sums_(channel_sums_kernel(ctx.kernel_path())),
         input_(ctx.input_index(0)),
         output_(ctx.output_index(0)),
@@ -31,13 +57,16 @@ class AveragePoolOp final : public Operator {
   void run(const TensorData& t) override {
     const T* in = t.get<T>(input_);
     T* out = t.get<T>(output_);
+    if (own_pixel_only_) {
+      const size_t count = static_cast<size_t>(g_.batch) * g_.out_h * g_.out_w * g_.channels;
+      std::transform(in, in + count, out, [&](T v) { return static_cast<T>(std::clamp<int32_t>(v, clamp_.min, clamp_.max)); });
+      return;
+    }
     for (int b = 0; b < g_.batch; ++b) {
       for (int oy = 0; oy < g_.out_h; ++oy) {
-        const int y0 = std::max(oy * g_.stride_h - g_.pad_top, 0);
-        const int y1 = std::min(oy * g_.stride_h - g_.pad_top + g_.filter_h, g_.in_h);
+        const auto [y0, y1] = window_span(oy, g_.stride_h, g_.pad_top, g_.filter_h, g_.in_h);
         for (int ox = 0; ox < g_.out_w; ++ox) {
-          const int x0 = std::max(ox * g_.stride_w - g_.pad_left, 0);
-          const int x1 = std::min(ox * g_.stride_w - g_.pad_left + g_.filter_w, g_.in_w);
+          const auto [x0, x1] = window_span(ox, g_.stride_w, g_.pad_left, g_.filter_w, g_.in_w);
           std::fill(sums_.begin(), sums_.end(), 0);
           // The window's part of each input row is contiguous.
           for (int y = y0; y < y1; ++y) {
@@ -60,6 +89,7 @@ class AveragePoolOp final : public Operator {
   PoolGeometry g_;
   ClampRange clamp_;
   DType dtype_;
+  bool own_pixel_only_;
   ChannelSumsKernel channel_sums_;
   int32_t input_, output_;
   std::vector<int32_t> sums_;  // per-channel window sums, sized once

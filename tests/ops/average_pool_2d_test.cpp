@@ -1,6 +1,6 @@
 // AVERAGE_POOL_2D on single-op models: averages rounded half away from zero,
-// SAME padding that averages only the taps inside the input, strides, fused
-// activations and validation.
+// SAME padding that averages only the taps inside the input, strides, windows
+// of one tap, fused activations and validation.
 #include <catch_amalgamated.hpp>
 
 #include "support/model_runner.hpp"
@@ -86,6 +86,26 @@ TEST_CASE("AVERAGE_POOL_2D global pooling over a 7x7 map", "[ops][average_pool_2
   o.stride_w = o.stride_h = 2;
   const auto out = run_model<uint8_t, uint8_t>(pool_model<uint8_t>({1, 7, 7, 3}, {1, 1, 1, 3}, o), {input});
   CHECK(out == std::vector<uint8_t>{24, 49, 1});  // 24, 49, 1 exactly
+}
+
+TEST_CASE("AVERAGE_POOL_2D over a 1x1 map passes each channel through", "[ops][average_pool_2d]") {
+  // MobileNet V3's last pooling: a window larger than the map sees one tap.
+  std::vector<int8_t> input;
+  for (int c = 0; c < 40; ++c) input.push_back(static_cast<int8_t>(c * 7 - 128));
+  Pool2DOptions o;
+  o.padding = tfl::kSame;
+  o.filter_w = o.filter_h = 7;
+  o.stride_w = o.stride_h = 2;
+  CHECK(run_model<int8_t, int8_t>(pool_model<int8_t>({1, 1, 1, 40}, {1, 1, 1, 40}, o), {input}) == input);
+}
+
+TEST_CASE("AVERAGE_POOL_2D with a 1x1 window at stride 2 keeps every other pixel", "[ops][average_pool_2d]") {
+  std::vector<uint8_t> input(16);
+  for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<uint8_t>(10 * i);
+  Pool2DOptions o;
+  o.stride_w = o.stride_h = 2;
+  const auto out = run_model<uint8_t, uint8_t>(pool_model<uint8_t>({1, 4, 4, 1}, {1, 2, 2, 1}, o), {input});
+  CHECK(out == std::vector<uint8_t>{0, 20, 80, 100});
 }
 
 TEST_CASE("AVERAGE_POOL_2D clamps to its fused activation's range", "[ops][average_pool_2d]") {

@@ -12,14 +12,23 @@ namespace {
 // Two widened loads: kBlock values, four int32 sums.
 constexpr size_t kBlock = 2 * kLanes16;
 
+// Pixels whose values an int16 lane can sum exactly: 128 * 255 (or -128)
+// fits. Summed in int16 first and widened once per run of them, a pixel takes
+// two loads and two adds where int32 sums take four more widenings.
+constexpr size_t kPixelsPerInt16Sum = 128;
+
 // Channels [c, c + kBlock) of pixels [0, count) added to lanes s (an int32
 // per channel); reads kBlock values from each pixel's channel c, which the
 // caller keeps inside the buffer.
 template <class T>
 void add_block(const T* pixels, size_t count, size_t channels, size_t c, I32 (&s)[4]) {
   const T* p = pixels + c;
-  for (size_t i = 0; i < count; ++i, p += channels) {
-    const I16 lo = load_widened(p), hi = load_widened(p + kLanes16);
+  for (size_t first = 0; first < count; first += kPixelsPerInt16Sum) {
+    I16 lo(0), hi(0);
+    for (const T* end = p + std::min(kPixelsPerInt16Sum, count - first) * channels; p != end; p += channels) {
+      lo += load_widened(p);
+      hi += load_widened(p + kLanes16);
+    }
     s[0] += widen<0>(lo);
     s[1] += widen<1>(lo);
     s[2] += widen<0>(hi);
