@@ -25,20 +25,22 @@ WindowSpan window_span(int o, int stride, int pad_before, int filter, int in_siz
   return {std::max(start, 0), std::min(start + filter, in_size)};
 }
 
+// Whether, along one axis of size `size` (input and output alike), window o
+// spans just input index o.
+bool windows_span_own_index(int size, int stride, int pad_before, int filter) {
+  for (int o = 0; o < size; ++o) {
+    const WindowSpan span = window_span(o, stride, pad_before, filter, size);
+    if (span.begin != o || span.end != o + 1) return false;
+  }
+  return true;
+}
+
 // Whether every output pixel's window holds just the input pixel at its own
 // position (a 1x1 window at stride 1, or any window over a 1x1 map): then the
 // op only clamps (MobileNet V3's last pooling is over a 1x1 map).
 bool averages_own_pixel_only(const PoolGeometry& g) {
-  if (g.out_h != g.in_h || g.out_w != g.in_w) return false;
-  for (int oy = 0; oy < g.out_h; ++oy) {
-    const WindowSpan y = window_span(oy, g.stride_h, g.pad_top, g.filter_h, g.in_h);
-    if (y.begin != oy || y.end != oy + 1) return false;
-  }
-  for (int ox = 0; ox < g.out_w; ++ox) {
-    const WindowSpan x = window_span(ox, g.stride_w, g.pad_left, g.filter_w, g.in_w);
-    if (x.begin != ox || x.end != ox + 1) return false;
-  }
-  return true;
+  return g.out_h == g.in_h && g.out_w == g.in_w && windows_span_own_index(g.in_h, g.stride_h, g.pad_top, g.filter_h) &&
+         windows_span_own_index(g.in_w, g.stride_w, g.pad_left, g.filter_w);
 }
 
 template <typename T>
@@ -59,7 +61,8 @@ class AveragePoolOp final : public Operator {
     T* out = t.get<T>(output_);
     if (own_pixel_only_) {
       const size_t count = static_cast<size_t>(g_.batch) * g_.out_h * g_.out_w * g_.channels;
-      std::transform(in, in + count, out, [&](T v) { return static_cast<T>(std::clamp<int32_t>(v, clamp_.min, clamp_.max)); });
+      std::transform(in, in + count, out,
+                     [&](T v) { return static_cast<T>(std::clamp<int32_t>(v, clamp_.min, clamp_.max)); });
       return;
     }
     for (int b = 0; b < g_.batch; ++b) {

@@ -28,7 +28,9 @@ TEST_CASE("SIMD channel sums equal the reference", "[kernels]") {
           std::vector<uint8_t> pixels(count * channels);
           for (uint8_t& p : pixels) p = fill.value_or(rng.byte());
           std::vector<int32_t> expected(channels), actual(channels);
-          for (size_t c = 0; c < channels; ++c) expected[c] = actual[c] = static_cast<int32_t>(rng.between(-5000, 5000));
+          for (size_t c = 0; c < channels; ++c) {
+            expected[c] = actual[c] = static_cast<int32_t>(rng.between(-5000, 5000));
+          }
           reference::channel_sums(dtype, pixels.data(), count, channels, expected.data());
           simd(dtype, pixels.data(), count, channels, actual.data());
           REQUIRE(actual == expected);
