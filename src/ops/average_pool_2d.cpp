@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "ops/lookup_table.hpp"
 #include "ops/ops.hpp"
 #include "ops/quantized_params.hpp"
 
@@ -36,8 +37,8 @@ bool windows_span_own_index(int size, int stride, int pad_before, int filter) {
 }
 
 // Whether every output pixel's window holds just the input pixel at its own
-// position (a 1x1 window at stride 1, or any window over a 1x1 map): then the
-// op only clamps (MobileNet V3's last pooling is over a 1x1 map).
+// position (a 1x1 window at stride 1, or any window over a 1x1 map, as in
+// MobileNet V3's last pooling): then the op only clamps.
 bool averages_own_pixel_only(const PoolGeometry& g) {
   return g.out_h == g.in_h && g.out_w == g.in_w && windows_span_own_index(g.in_h, g.stride_h, g.pad_top, g.filter_h) &&
          windows_span_own_index(g.in_w, g.stride_w, g.pad_left, g.filter_w);
@@ -50,7 +51,6 @@ class AveragePoolOp final : public Operator {
       : g_(g),
         clamp_(clamp),
         dtype_(ctx.input(0).dtype),
-        own_pixel_only_(averages_own_pixel_only(g)),
         channel_sums_(channel_sums_kernel(ctx.kernel_path())),
         input_(ctx.input_index(0)),
         output_(ctx.output_index(0)),
@@ -59,12 +59,6 @@ class AveragePoolOp final : public Operator {
   void run(const TensorData& t) override {
     const T* in = t.get<T>(input_);
     T* out = t.get<T>(output_);
-    if (own_pixel_only_) {
-      const size_t count = static_cast<size_t>(g_.batch) * g_.out_h * g_.out_w * g_.channels;
-      std::transform(in, in + count, out,
-                     [&](T v) { return static_cast<T>(std::clamp<int32_t>(v, clamp_.min, clamp_.max)); });
-      return;
-    }
     for (int b = 0; b < g_.batch; ++b) {
       for (int oy = 0; oy < g_.out_h; ++oy) {
         const auto [y0, y1] = window_span(oy, g_.stride_h, g_.pad_top, g_.filter_h, g_.in_h);
@@ -92,7 +86,6 @@ class AveragePoolOp final : public Operator {
   PoolGeometry g_;
   ClampRange clamp_;
   DType dtype_;
-  bool own_pixel_only_;
   ChannelSumsKernel channel_sums_;
   int32_t input_, output_;
   std::vector<int32_t> sums_;  // per-channel window sums, sized once
@@ -133,6 +126,11 @@ Result<OperatorPtr> create_average_pool_2d(const OpContext& ctx) {
   if (g.out_h < 1 || g.out_w < 1) return ctx.invalid("the pooling window is larger than the input");
   MNW_RETURN_IF_ERROR(ctx.expect_output_shape(0, Shape{g.batch, g.out_h, g.out_w, g.channels}));
   const ClampRange clamp = activation_range(o.activation, output);
+  // A clamp is a byte map: byte-map fusion can fold it into the op before.
+  if (averages_own_pixel_only(g)) {
+    return OperatorPtr(
+        std::make_unique<LookupTableOp>(ctx, [&](int32_t x) { return std::clamp(x, clamp.min, clamp.max); }));
+  }
   if (input.dtype == DType::kUInt8) {
     return OperatorPtr(std::make_unique<AveragePoolOp<uint8_t>>(ctx, g, clamp));
   }
