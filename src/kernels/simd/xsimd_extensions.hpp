@@ -25,9 +25,11 @@
 //   widen            half of the int16 lanes sign-extended to int32 (the
 //                    elementwise kernels' products and rescales).
 //   whole_to_int32   float lanes holding whole numbers below 2^22 in
-//                    magnitude to int32, in two instructions: xsimd's wasm
-//                    conversion goes lane by lane through scalar code, and
-//                    V8 expands the saturating one to about seven.
+//                    magnitude to int32 (plus a constant), in two
+//                    instructions: xsimd's wasm conversion goes lane by lane
+//                    through scalar code, and V8 expands the saturating one
+//                    to about seven.
+//   nan_to_zero      NaN lanes to 0 with one compare and one and.
 //   clamp_float      min and max that leave NaN unspecified: on wasm the
 //                    pseudo-min/max (one instruction each), where V8
 //                    expands IEEE min/max to about seven.
@@ -475,9 +477,9 @@ MNW_SIMD_INLINE xsimd::batch<int32_t, A> widen(xsimd::batch<int16_t, A> v) {
 // Adding 1.5 * 2^23 puts a whole number below 2^22 in magnitude into the low
 // mantissa bits, where the magic number's own bits are subtracted again.
 template <class A = Arch>
-MNW_SIMD_INLINE xsimd::batch<int32_t, A> whole_to_int32(xsimd::batch<float, A> v) {
+MNW_SIMD_INLINE xsimd::batch<int32_t, A> whole_to_int32(xsimd::batch<float, A> v, int32_t plus = 0) {
   constexpr float kMagic = 12582912.0f;  // 1.5 * 2^23, bits 0x4B400000
-  return xsimd::bitwise_cast<int32_t>(v + xsimd::batch<float, A>(kMagic)) - xsimd::batch<int32_t, A>(0x4B400000);
+  return xsimd::bitwise_cast<int32_t>(v + xsimd::batch<float, A>(kMagic)) - xsimd::batch<int32_t, A>(0x4B400000 - plus);
 }
 
 template <class A = Arch>
@@ -487,6 +489,17 @@ MNW_SIMD_INLINE xsimd::batch<float, A> clamp_float(xsimd::batch<float, A> v, xsi
   if constexpr (arch::kWasm<A>) return wasm_f32x4_pmin(wasm_f32x4_pmax(v, lo), hi);
 #endif
   return xsimd::min(xsimd::max(v, lo), hi);
+}
+
+// NaN lanes to +0, the others as they are: the mask x == x applied with an
+// and, where the backend turns xsimd's select into a bitselect (3
+// instructions in V8).
+template <class A = Arch>
+MNW_SIMD_INLINE xsimd::batch<float, A> nan_to_zero(xsimd::batch<float, A> v) {
+#if XSIMD_WITH_WASM
+  if constexpr (arch::kWasm<A>) return wasm_v128_and(v, wasm_f32x4_eq(v, v));
+#endif
+  return xsimd::select(v == v, v, xsimd::batch<float, A>(0.0f));
 }
 
 // 16 bytes from p (any alignment), repeated in every 128-bit block: the
