@@ -477,7 +477,7 @@ MNW_SIMD_INLINE xsimd::batch<int32_t, A> widen(xsimd::batch<int16_t, A> v) {
 // Adding 1.5 * 2^23 puts a whole number below 2^22 in magnitude into the low
 // mantissa bits, where the magic number's own bits are subtracted again.
 template <class A = Arch>
-MNW_SIMD_INLINE xsimd::batch<int32_t, A> whole_to_int32(xsimd::batch<float, A> v, int32_t plus = 0) {
+MNW_SIMD_INLINE xsimd::batch<int32_t, A> whole_to_int32(xsimd::batch<float, A> v, int32_t plus) {
   constexpr float kMagic = 12582912.0f;  // 1.5 * 2^23, bits 0x4B400000
   return xsimd::bitwise_cast<int32_t>(v + xsimd::batch<float, A>(kMagic)) - xsimd::batch<int32_t, A>(0x4B400000 - plus);
 }
